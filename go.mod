@@ -1,0 +1,3 @@
+module github.com/localissuing/localissuing
+
+go 1.26.8

@@ -1,0 +1,139 @@
+// Package store defines how localissuing keeps its objects. Every Issuing
+// resource is stored the same way, as a JSON document with a few indexed
+// columns, so that a new resource needs no new tables and every engine
+// (SQLite, PostgreSQL) implements one small interface and passes one
+// contract suite (package storetest).
+package store
+
+import (
+	"context"
+	"errors"
+)
+
+// Errors an engine returns. Engines wrap them with context; callers test
+// with errors.Is.
+var (
+	// ErrNotFound means no object (or idempotency record) has that key.
+	ErrNotFound = errors.New("store: not found")
+	// ErrDuplicate means an object with that id already exists.
+	ErrDuplicate = errors.New("store: duplicate id")
+	// ErrCursorNotFound means a list cursor (StartingAfter/EndingBefore)
+	// names no object of the queried account and kind.
+	ErrCursorNotFound = errors.New("store: cursor object not found")
+)
+
+// Object is one stored resource.
+type Object struct {
+	Account string // the account that owns it; objects never cross accounts
+	Kind    string // Stripe's object name, e.g. "issuing.card"
+	ID      string // e.g. "ic_…"; unique across the whole store
+	Created int64  // Unix seconds, as the API reports it
+	// Parent is an optional secondary key for listing by owner: the card of
+	// a token, the cardholder of a card. Lists filter on it by index.
+	Parent string
+	// Data is the object's JSON document. Top-level fields of it can be
+	// filtered on with Query.Equal.
+	Data []byte
+	// Seq is assigned by the store on Insert and orders lists: a larger Seq
+	// was inserted later. It never changes afterwards.
+	Seq int64
+}
+
+// Range bounds an integer column; nil bounds are open.
+type Range struct {
+	Gt, Gte, Lt, Lte *int64
+}
+
+// Field is an equality filter on a top-level field of Object.Data. Value is
+// a string, int64 or bool and matches the JSON value of that type.
+type Field struct {
+	Name  string
+	Value any
+}
+
+// Query selects a page of objects of one kind in one account, newest
+// (largest Seq) first.
+type Query struct {
+	Account string
+	Kind    string
+	Parent  string  // if not empty, only objects with this Parent
+	Equal   []Field // all must match
+	Created Range
+	// Limit is the page size (the caller validates it); the store fetches
+	// one more row to tell HasMore.
+	Limit int
+	// StartingAfter returns objects older than this id; EndingBefore returns
+	// objects newer than this id (still newest first, the page nearest to
+	// the cursor). At most one is set.
+	StartingAfter string
+	EndingBefore  string
+}
+
+// Page is the result of a Query.
+type Page struct {
+	Objects []Object
+	// HasMore tells whether more objects match beyond this page in the
+	// direction of travel (older for StartingAfter or no cursor, newer for
+	// EndingBefore).
+	HasMore bool
+}
+
+// IdempotencyRecord is the saved outcome of a POST made with an
+// Idempotency-Key, replayed to later requests with the same key.
+type IdempotencyRecord struct {
+	Account     string
+	Key         string
+	Method      string
+	Path        string
+	Fingerprint string // hash of the request's parameters
+	Status      int
+	Body        []byte
+	RequestID   string // the request that produced the saved response
+	Created     int64  // Unix seconds
+}
+
+// Reader reads a consistent view of the store.
+type Reader interface {
+	// Get returns the object, or ErrNotFound if it does not exist in that
+	// account with that kind.
+	Get(ctx context.Context, account, kind, id string) (Object, error)
+	// List returns one page of a Query.
+	List(ctx context.Context, q Query) (Page, error)
+	// Idempotency returns the record saved for key, or ErrNotFound.
+	Idempotency(ctx context.Context, account, key string) (IdempotencyRecord, error)
+}
+
+// Tx is a read-write transaction: everything written through one Tx becomes
+// visible together, or not at all.
+type Tx interface {
+	Reader
+	// GetForUpdate is Get that also keeps other transactions from changing
+	// the object until this one ends. Read-modify-write code uses it.
+	GetForUpdate(ctx context.Context, account, kind, id string) (Object, error)
+	// Insert adds a new object and sets its Seq. It returns ErrDuplicate if
+	// the id exists.
+	Insert(ctx context.Context, obj *Object) error
+	// Replace overwrites the Data and Parent of an existing object (matched
+	// by account, kind and id). It returns ErrNotFound if there is none.
+	Replace(ctx context.Context, obj Object) error
+	// Delete removes an object. It returns ErrNotFound if there is none.
+	Delete(ctx context.Context, account, kind, id string) error
+	// SaveIdempotency stores rec, replacing any record with its account and
+	// key.
+	SaveIdempotency(ctx context.Context, rec IdempotencyRecord) error
+}
+
+// Store is a storage engine.
+type Store interface {
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Reader) error) error
+	// Update runs fn in a read-write transaction and commits if fn returns
+	// nil; otherwise it rolls back and returns fn's error unchanged (wrapped
+	// errors keep their identity).
+	Update(ctx context.Context, fn func(Tx) error) error
+	// PruneIdempotency deletes idempotency records created before the
+	// given Unix time.
+	PruneIdempotency(ctx context.Context, before int64) error
+	// Close releases the engine's resources.
+	Close() error
+}
