@@ -1,0 +1,83 @@
+package form
+
+import (
+	"net/url"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/localissuing/localissuing/issuing"
+)
+
+// Parse decodes an application/x-www-form-urlencoded string (a request body
+// or a raw query string) whose keys use Stripe's bracket notation.
+//
+// The result is a tree: leaves are string, objects are map[string]any and
+// arrays are []any. "a[b][c]=1" nests maps; "a[]=x&a[]=y" and
+// "a[0]=x&a[1]=y" both give an array, indices sorted and compacted;
+// "a[][b]=1&a[][c]=2&a[][b]=3" gives two objects, a new one starting when a
+// key repeats. "+" and "%20" are spaces and brackets may be percent-escaped.
+// A repeated key keeps its last value; an empty value stays "" because
+// Stripe reads it as "clear this field".
+//
+// Every failure is an *issuing.Error of kind KindInvalid whose Param is the
+// key as sent: malformed or conflicting keys, bad percent-escapes, text that
+// is not UTF-8, or input beyond the limits (10,000 pairs, 10 levels of
+// brackets, index 9999, keys of 1,000 bytes, 2,000 hashes and arrays).
+func Parse(raw string) (map[string]any, error) {
+	tree := newBuilder()
+	segs := make([]segment, 0, maxDepth+1)
+	pairs := 0
+	for rest := raw; rest != ""; {
+		var pair string
+		pair, rest, _ = strings.Cut(rest, "&")
+		if pair == "" {
+			continue
+		}
+		if pairs++; pairs > maxPairs {
+			return nil, issuing.Invalid("", "Too many parameters: at most %d are allowed", maxPairs)
+		}
+		rawKey, rawValue, _ := strings.Cut(pair, "=")
+		key, err := decodeKey(rawKey)
+		if err != nil {
+			return nil, err
+		}
+		segs, err = parseKey(key, segs[:0])
+		if err != nil {
+			return nil, err
+		}
+		value, err := decodeValue(key, rawValue)
+		if err != nil {
+			return nil, err
+		}
+		if err := tree.insert(key, segs, value); err != nil {
+			return nil, err
+		}
+	}
+	return tree.root.result().(map[string]any), nil
+}
+
+func decodeKey(rawKey string) (string, error) {
+	key, err := url.QueryUnescape(rawKey)
+	if err != nil {
+		return "", issuing.Invalid(forMessage(rawKey),
+			"Invalid percent-encoding in parameter name: %s", forMessage(rawKey))
+	}
+	if !utf8.ValidString(key) {
+		return "", issuing.Invalid(forMessage(key),
+			"Parameter name is not valid UTF-8: %s", forMessage(key))
+	}
+	return key, nil
+}
+
+func decodeValue(key, rawValue string) (string, error) {
+	value, err := url.QueryUnescape(rawValue)
+	if err != nil {
+		return "", issuing.Invalid(forMessage(key),
+			"Invalid percent-encoding in the value of %s", forMessage(key))
+	}
+	if !utf8.ValidString(value) {
+		return "", issuing.Invalid(forMessage(key),
+			"The value of %s is not valid UTF-8", forMessage(key))
+	}
+	return value, nil
+}
