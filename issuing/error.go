@@ -17,6 +17,7 @@ const (
 	KindConflict                    // 409 invalid_request_error, e.g. idempotency_key_in_use
 	KindIdempotency                 // 400 idempotency_error
 	KindRateLimit                   // 429 invalid_request_error
+	KindTooLarge                    // 413 invalid_request_error
 	KindInternal                    // 500 api_error
 )
 

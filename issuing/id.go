@@ -16,16 +16,22 @@ func NewID(prefix string) string {
 }
 
 // RandomString returns n random base62 characters.
-func RandomString(n int) string {
+func RandomString(n int) string { return RandomFrom(base62, n) }
+
+// RandomDigits returns n random decimal digits.
+func RandomDigits(n int) string { return RandomFrom("0123456789", n) }
+
+// RandomFrom returns n characters drawn at random from alphabet.
+func RandomFrom(alphabet string, n int) string {
 	buf := make([]byte, n)
-	max := big.NewInt(int64(len(base62)))
+	max := big.NewInt(int64(len(alphabet)))
 	for i := range buf {
 		v, err := rand.Int(rand.Reader, max)
 		if err != nil {
 			// crypto/rand does not fail on supported platforms.
 			panic("crypto/rand: " + err.Error())
 		}
-		buf[i] = base62[v.Int64()]
+		buf[i] = alphabet[v.Int64()]
 	}
 	return string(buf)
 }

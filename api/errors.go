@@ -1,0 +1,70 @@
+package api
+
+import (
+	"errors"
+	"log/slog"
+	"net/http"
+	"strings"
+
+	"github.com/localissuing/localissuing/issuing"
+)
+
+// errorBody is Stripe's error object.
+type errorBody struct {
+	Error errorFields `json:"error"`
+}
+
+type errorFields struct {
+	Type    string `json:"type"`
+	Code    string `json:"code,omitempty"`
+	DocURL  string `json:"doc_url,omitempty"`
+	Message string `json:"message"`
+	Param   string `json:"param,omitempty"`
+}
+
+// statusAndType maps an error kind to Stripe's HTTP status and error type.
+func statusAndType(k issuing.Kind) (int, string) {
+	switch k {
+	case issuing.KindInvalid:
+		return http.StatusBadRequest, "invalid_request_error"
+	case issuing.KindNotFound:
+		return http.StatusNotFound, "invalid_request_error"
+	case issuing.KindAuth:
+		return http.StatusUnauthorized, "invalid_request_error"
+	case issuing.KindForbidden:
+		return http.StatusForbidden, "invalid_request_error"
+	case issuing.KindConflict:
+		return http.StatusConflict, "invalid_request_error"
+	case issuing.KindIdempotency:
+		return http.StatusBadRequest, "idempotency_error"
+	case issuing.KindRateLimit:
+		return http.StatusTooManyRequests, "invalid_request_error"
+	case issuing.KindTooLarge:
+		return http.StatusRequestEntityTooLarge, "invalid_request_error"
+	default:
+		return http.StatusInternalServerError, "api_error"
+	}
+}
+
+// errorResponse turns any error into a status and Stripe error body. Errors
+// that are not *issuing.Error are logged and reported without their text:
+// internal details never reach a client.
+func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBody) {
+	e, ok := issuing.AsError(err)
+	if !ok || e.Kind == issuing.KindInternal {
+		log.Error("internal error", "request_id", requestID, "err", err)
+		return http.StatusInternalServerError, errorBody{Error: errorFields{
+			Type:    "api_error",
+			Message: "An unknown error occurred while processing the request (" + requestID + ").",
+		}}
+	}
+	status, typ := statusAndType(e.Kind)
+	f := errorFields{Type: typ, Code: e.Code, Message: e.Message, Param: e.Param}
+	if e.Code != "" {
+		f.DocURL = "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(e.Code, "_", "-")
+	}
+	return status, errorBody{Error: f}
+}
+
+// errInternal marks a bug or an engine failure.
+var errInternal = errors.New("internal error")

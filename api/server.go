@@ -1,0 +1,294 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/spec"
+	"github.com/localissuing/localissuing/store"
+)
+
+// Config is what a Server needs.
+type Config struct {
+	Store  store.Store
+	Clock  issuing.Clock // nil means the wall clock
+	Logger *slog.Logger  // nil means slog.Default()
+	Auth   Authenticator // which keys are accepted
+}
+
+// Kind tells the API how objects of one stored kind look to clients. Every
+// kind that can be retrieved, listed or expanded is registered once.
+type Kind struct {
+	Name string // Stripe's object name, e.g. "issuing.card"
+	Noun string // how errors name it, e.g. "issuing card"
+	// Render turns a stored object into the value sent to clients
+	// (encoded with encoding/json).
+	Render func(ctx context.Context, rd store.Reader, obj store.Object) (any, error)
+}
+
+// ReadFunc answers a GET from a read-only view of the store.
+type ReadFunc func(c *Call, rd store.Reader) (any, error)
+
+// WriteFunc performs a POST or DELETE inside one store transaction and
+// returns the object to send. Everything it writes, its events included,
+// commits together with the idempotency record, or not at all.
+type WriteFunc func(c *Call, tx store.Tx) (any, error)
+
+// ListFunc narrows a list query from the call's filters (Parent, Equal),
+// reading the store if a filter must be checked.
+// Account, Kind, Limit, cursors and created are filled in already.
+type ListFunc func(c *Call, rd store.Reader, q *store.Query) error
+
+// Server is the HTTP API.
+type Server struct {
+	store store.Store
+	clock issuing.Clock
+	log   *slog.Logger
+	auth  Authenticator
+	mux   *http.ServeMux
+	kinds map[string]Kind
+
+	inflightMu sync.Mutex
+	inflight   map[string]bool // account+idempotency key of requests running now
+}
+
+// New returns a Server with no routes; resources register theirs.
+func New(cfg Config) *Server {
+	s := &Server{
+		store:    cfg.Store,
+		clock:    cfg.Clock,
+		log:      cfg.Logger,
+		auth:     cfg.Auth,
+		mux:      http.NewServeMux(),
+		kinds:    map[string]Kind{},
+		inflight: map[string]bool{},
+	}
+	if s.clock == nil {
+		s.clock = issuing.SystemClock{}
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.mux.HandleFunc("/", s.unknownRoute)
+	return s
+}
+
+// Clock returns the server's clock.
+func (s *Server) Clock() issuing.Clock { return s.clock }
+
+// Store returns the server's store.
+func (s *Server) Store() store.Store { return s.store }
+
+// ServeHTTP makes Server an http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	s.mux.ServeHTTP(w, r)
+}
+
+// RegisterKind makes a kind retrievable, listable and expandable.
+func (s *Server) RegisterKind(k Kind) { s.kinds[k.Name] = k }
+
+// Read registers a GET route. pattern is "GET /v1/…/{param}", the path as the
+// OpenAPI document writes it.
+func (s *Server) Read(pattern string, fn ReadFunc) {
+	op := mustOp(pattern)
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, op, func(c *Call) (int, []byte, error) {
+			var body []byte
+			err := s.store.View(c.Ctx, func(rd store.Reader) error {
+				v, err := fn(c, rd)
+				if err != nil {
+					return err
+				}
+				body, err = s.encode(c, rd, op, v)
+				return err
+			})
+			return http.StatusOK, body, err
+		})
+	})
+}
+
+// Retrieve registers the plain GET of one object of kind by the path
+// parameter param.
+func (s *Server) Retrieve(pattern, kind, param string) {
+	s.Read(pattern, func(c *Call, rd store.Reader) (any, error) {
+		return s.Load(c.Ctx, rd, c.Account.ID, kind, c.PathValue(param), "id")
+	})
+}
+
+// Write registers a POST or DELETE route.
+func (s *Server) Write(pattern string, fn WriteFunc) {
+	op := mustOp(pattern)
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, op, func(c *Call) (int, []byte, error) {
+			return s.runWrite(c, op, fn)
+		})
+	})
+}
+
+// List registers a list route for kind.
+func (s *Server) List(pattern, kind string, fn ListFunc) {
+	op := mustOp(pattern)
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		s.serve(w, r, op, func(c *Call) (int, []byte, error) {
+			var body []byte
+			err := s.store.View(c.Ctx, func(rd store.Reader) error {
+				page, err := s.list(c, rd, r.URL.Path, kind, fn)
+				if err != nil {
+					return err
+				}
+				body, err = s.encode(c, rd, op, page)
+				return err
+			})
+			return http.StatusOK, body, err
+		})
+	})
+}
+
+// Load reads one object and renders it; a missing object is a 404 naming
+// param, the parameter that referred to it.
+func (s *Server) Load(ctx context.Context, rd store.Reader, account, kind, id, param string) (any, error) {
+	k, ok := s.kinds[kind]
+	if !ok {
+		return nil, fmt.Errorf("load %s: kind not registered", kind)
+	}
+	obj, err := rd.Get(ctx, account, kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, issuing.NotFound(k.Noun, id, param)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", kind, id, err)
+	}
+	return k.Render(ctx, rd, obj)
+}
+
+func mustOp(pattern string) *spec.Op {
+	method, path, _ := strings.Cut(pattern, " ")
+	op, ok := spec.Lookup(method, path)
+	if !ok {
+		// Routes are wired at start-up from code; a route the document
+		// lacks is a programming error caught by any test that starts
+		// the server.
+		panic("api: no operation " + pattern + " in the OpenAPI document")
+	}
+	return op
+}
+
+// serve runs the stages every request shares and writes the response.
+func (s *Server) serve(w http.ResponseWriter, r *http.Request, op *spec.Op, run func(*Call) (int, []byte, error)) {
+	requestID := "req_" + issuing.RandomString(14)
+	h := w.Header()
+	h.Set("Request-Id", requestID)
+	h.Set("Stripe-Version", stripeVersion(r))
+	c, err := s.newCall(r, op, requestID)
+	if err != nil {
+		s.writeError(w, requestID, err)
+		return
+	}
+	status, body, err := run(c)
+	var replay replayed
+	if errors.As(err, &replay) {
+		h.Set("Idempotent-Replayed", "true")
+		h.Set("Original-Request", replay.requestID)
+		h.Set("Idempotency-Key", c.IdempotencyKey)
+		writeJSON(w, replay.status, replay.body)
+		return
+	}
+	if c.IdempotencyKey != "" {
+		h.Set("Idempotency-Key", c.IdempotencyKey)
+	}
+	if err != nil {
+		s.writeError(w, requestID, err)
+		return
+	}
+	writeJSON(w, status, body)
+}
+
+func (s *Server) newCall(r *http.Request, op *spec.Op, requestID string) (*Call, error) {
+	account, err := s.auth.Authenticate(r)
+	if err != nil {
+		return nil, err
+	}
+	if r.ContentLength > maxBodyBytes {
+		return nil, tooLarge()
+	}
+	raw, err := readParams(r)
+	if err != nil {
+		return nil, err
+	}
+	params, err := op.Validate(raw)
+	if err != nil {
+		return nil, err
+	}
+	key := r.Header.Get("Idempotency-Key")
+	if r.Method != http.MethodPost {
+		key = "" // Stripe ignores keys on GET and DELETE.
+	}
+	if len(key) > 255 {
+		return nil, issuing.Invalid("", "Idempotency-Key must be at most 255 characters long.")
+	}
+	c := &Call{
+		Ctx:            issuing.WithRequest(r.Context(), issuing.RequestInfo{ID: requestID, IdempotencyKey: key}),
+		Account:        account,
+		Params:         params,
+		Now:            s.clock.Now(),
+		RequestID:      requestID,
+		IdempotencyKey: key,
+		raw:            raw,
+		path:           r.PathValue,
+		urlPath:        r.URL.Path,
+	}
+	if c.Expand, err = expandPaths(op, params); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+func stripeVersion(r *http.Request) string {
+	if v := r.Header.Get("Stripe-Version"); v != "" {
+		return v
+	}
+	return issuing.APIVersion
+}
+
+func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
+	requestID := "req_" + issuing.RandomString(14)
+	w.Header().Set("Request-Id", requestID)
+	s.writeError(w, requestID, &issuing.Error{Kind: issuing.KindNotFound, Message: fmt.Sprintf(
+		"Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
+		r.Method, r.URL.Path)})
+}
+
+func (s *Server) writeError(w http.ResponseWriter, requestID string, err error) {
+	status, body := errorResponse(s.log, requestID, err)
+	b, _ := marshal(body)
+	writeJSON(w, status, b)
+}
+
+func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-cache, no-store")
+	w.WriteHeader(status)
+	_, _ = w.Write(body)
+}
+
+// marshal encodes v as Stripe does: indented JSON, HTML characters left
+// unescaped.
+func marshal(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return nil, fmt.Errorf("encode response: %w", err)
+	}
+	return buf.Bytes(), nil
+}

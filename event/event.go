@@ -1,0 +1,148 @@
+// Package event records what happened: every change of state writes an event
+// in the same transaction as the change, so an event exists exactly when its
+// change does. Delivery to webhook endpoints reads from what is recorded
+// here.
+package event
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"reflect"
+
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
+)
+
+// Kind is the stored kind of events.
+const Kind = "event"
+
+// Event is Stripe's event object.
+type Event struct {
+	ID              string   `json:"id"`
+	Object          string   `json:"object"`
+	APIVersion      string   `json:"api_version"`
+	Created         int64    `json:"created"`
+	Data            Data     `json:"data"`
+	Livemode        bool     `json:"livemode"`
+	PendingWebhooks int64    `json:"pending_webhooks"`
+	Request         *Request `json:"request"`
+	Type            string   `json:"type"`
+}
+
+// Data holds the object as it was when the event happened and, for updates,
+// the previous values of the fields that changed.
+type Data struct {
+	Object             json.RawMessage `json:"object"`
+	PreviousAttributes map[string]any  `json:"previous_attributes,omitempty"`
+}
+
+// Request names the API request that caused the event.
+type Request struct {
+	ID             *string `json:"id"`
+	IdempotencyKey *string `json:"idempotency_key"`
+}
+
+// Created records that object came into being.
+func Created(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any) error {
+	_, err := record(ctx, tx, acct, created, typ, object, nil)
+	return err
+}
+
+// Updated records a change from before to after, both renderings of the
+// same object. It records nothing when no field changed: an update that
+// changes nothing is not an event.
+func Updated(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, before, after any) error {
+	prev, err := previousAttributes(before, after)
+	if err != nil {
+		return err
+	}
+	if len(prev) == 0 {
+		return nil
+	}
+	_, err = record(ctx, tx, acct, created, typ, after, prev)
+	return err
+}
+
+func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any, prev map[string]any) (*Event, error) {
+	body, err := json.Marshal(object)
+	if err != nil {
+		return nil, fmt.Errorf("event %s: encode object: %w", typ, err)
+	}
+	e := &Event{
+		ID:         issuing.NewID("evt"),
+		Object:     "event",
+		APIVersion: issuing.APIVersion,
+		Created:    created,
+		Data:       Data{Object: body, PreviousAttributes: prev},
+		Livemode:   acct.Livemode,
+		Type:       typ,
+	}
+	if info, ok := issuing.RequestFrom(ctx); ok {
+		e.Request = &Request{ID: &info.ID}
+		if info.IdempotencyKey != "" {
+			e.Request.IdempotencyKey = &info.IdempotencyKey
+		}
+	} else {
+		e.Request = &Request{}
+	}
+	data, err := json.Marshal(e)
+	if err != nil {
+		return nil, fmt.Errorf("event %s: encode: %w", typ, err)
+	}
+	obj := store.Object{Account: acct.ID, Kind: Kind, ID: e.ID, Created: created, Data: data}
+	if err := tx.Insert(ctx, &obj); err != nil {
+		return nil, fmt.Errorf("event %s: store: %w", typ, err)
+	}
+	return e, nil
+}
+
+// previousAttributes returns the old values of the fields that differ
+// between before and after. Nested objects report only their changed keys
+// and arrays are reported whole, as Stripe does.
+func previousAttributes(before, after any) (map[string]any, error) {
+	b, err := asMap(before)
+	if err != nil {
+		return nil, err
+	}
+	a, err := asMap(after)
+	if err != nil {
+		return nil, err
+	}
+	return diff(b, a), nil
+}
+
+func diff(before, after map[string]any) map[string]any {
+	prev := map[string]any{}
+	for k, old := range before {
+		now, present := after[k]
+		if reflect.DeepEqual(old, now) && present {
+			continue
+		}
+		oldMap, oldIsMap := old.(map[string]any)
+		nowMap, nowIsMap := now.(map[string]any)
+		if oldIsMap && nowIsMap {
+			prev[k] = diff(oldMap, nowMap)
+			continue
+		}
+		prev[k] = old
+	}
+	for k := range after {
+		if _, ok := before[k]; !ok {
+			prev[k] = nil
+		}
+	}
+	return prev
+}
+
+func asMap(v any) (map[string]any, error) {
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("event: encode: %w", err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, fmt.Errorf("event: decode: %w", err)
+	}
+	return m, nil
+}

@@ -1,0 +1,28 @@
+package issuing
+
+import "context"
+
+// APIVersion is the version of Stripe's API this server implements. Events
+// carry it: stripe-go refuses events from another release train.
+const APIVersion = "2026-08-26.dahlia"
+
+// RequestInfo identifies the API request that caused a change; events
+// record it.
+type RequestInfo struct {
+	ID             string // "req_…"
+	IdempotencyKey string
+}
+
+type requestInfoKey struct{}
+
+// WithRequest returns a context carrying info.
+func WithRequest(ctx context.Context, info RequestInfo) context.Context {
+	return context.WithValue(ctx, requestInfoKey{}, info)
+}
+
+// RequestFrom returns the RequestInfo in ctx; ok is false for changes made
+// outside an API request.
+func RequestFrom(ctx context.Context) (RequestInfo, bool) {
+	info, ok := ctx.Value(requestInfoKey{}).(RequestInfo)
+	return info, ok
+}

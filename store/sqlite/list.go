@@ -1,0 +1,140 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+
+	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3"
+)
+
+// fieldName is what an Equal filter's field may be called. Names are
+// bound as parameters, never written into SQL, but a name that is no
+// plain top-level key would reach into the document (a "." or "[" in a
+// JSON path), so it is refused.
+var fieldName = regexp.MustCompile(`^[a-z0-9_]+$`)
+
+func (r *reader) List(ctx context.Context, q store.Query) (store.Page, error) {
+	p, err := r.list(ctx, q)
+	if err != nil {
+		return store.Page{}, fmt.Errorf("sqlite: list %s: %w", q.Kind, err)
+	}
+	return p, nil
+}
+
+func (r *reader) list(ctx context.Context, q store.Query) (store.Page, error) {
+	if q.Limit < 1 {
+		return store.Page{}, fmt.Errorf("limit %d is not positive", q.Limit)
+	}
+	if q.StartingAfter != "" && q.EndingBefore != "" {
+		return store.Page{}, errors.New("both starting_after and ending_before")
+	}
+	var cursor int64
+	backward := q.EndingBefore != ""
+	if id := q.StartingAfter + q.EndingBefore; id != "" {
+		err := r.c.query(ctx, sqlCursor, []any{id, q.Account, q.Kind}, func(s *sqlite3.Stmt) error {
+			cursor = s.ColumnInt64(0)
+			return errStop
+		})
+		if err != nil {
+			return store.Page{}, fmt.Errorf("cursor %s: %w", id, err)
+		}
+		if cursor == 0 {
+			return store.Page{}, fmt.Errorf("cursor %s: %w", id, store.ErrCursorNotFound)
+		}
+	}
+	query, args, err := listSQL(q, cursor, backward)
+	if err != nil {
+		return store.Page{}, err
+	}
+	var p store.Page
+	err = r.c.query(ctx, query, args, func(s *sqlite3.Stmt) error {
+		if len(p.Objects) == q.Limit {
+			// The one row past the page tells there are more.
+			p.HasMore = true
+			return errStop
+		}
+		p.Objects = append(p.Objects, store.Object{
+			Account: q.Account, Kind: q.Kind,
+			Seq: s.ColumnInt64(0), ID: s.ColumnText(1), Created: s.ColumnInt64(2),
+			Parent: s.ColumnText(3), Data: s.ColumnBlob(4, nil),
+		})
+		return nil
+	})
+	if err != nil {
+		return store.Page{}, err
+	}
+	if backward {
+		// Read oldest first from the cursor; pages are newest first.
+		slices.Reverse(p.Objects)
+	}
+	return p, nil
+}
+
+// listSQL builds q's query. Its text depends only on which filters q has,
+// never on their values, which are all parameters; so the distinct texts
+// are few and each is prepared once per connection.
+//
+// INDEXED BY pins the plan: a range scan of (account, kind[, parent]) in
+// seq order from the cursor, reading Limit+1 matching rows and no more.
+// The remaining filters are checked on the rows the scan visits.
+func listSQL(q store.Query, cursor int64, backward bool) (string, []any, error) {
+	var b strings.Builder
+	args := []any{q.Account, q.Kind}
+	b.WriteString("SELECT seq, id, created, parent, data FROM objects ")
+	if q.Parent != "" {
+		b.WriteString("INDEXED BY objects_parent WHERE account = ? AND kind = ? AND parent = ?")
+		args = append(args, q.Parent)
+	} else {
+		b.WriteString("INDEXED BY objects_list WHERE account = ? AND kind = ?")
+	}
+	switch {
+	case cursor != 0 && backward:
+		b.WriteString(" AND seq > ?")
+		args = append(args, cursor)
+	case cursor != 0:
+		b.WriteString(" AND seq < ?")
+		args = append(args, cursor)
+	}
+	for _, c := range []struct {
+		op    string
+		bound *int64
+	}{{">", q.Created.Gt}, {">=", q.Created.Gte}, {"<", q.Created.Lt}, {"<=", q.Created.Lte}} {
+		if c.bound != nil {
+			b.WriteString(" AND created " + c.op + " ?")
+			args = append(args, *c.bound)
+		}
+	}
+	for _, f := range q.Equal {
+		if !fieldName.MatchString(f.Name) {
+			return "", nil, fmt.Errorf("filter field %q is not a plain field name", f.Name)
+		}
+		path := "$." + f.Name
+		// json_type makes the match typed: the string "100" is not 100,
+		// the number 1 is not true, and an object is not its JSON text.
+		switch v := f.Value.(type) {
+		case string:
+			b.WriteString(" AND json_type(data, ?) = 'text' AND json_extract(data, ?) = ?")
+			args = append(args, path, path, v)
+		case int64:
+			b.WriteString(" AND json_type(data, ?) = 'integer' AND json_extract(data, ?) = ?")
+			args = append(args, path, path, v)
+		case bool:
+			b.WriteString(" AND json_type(data, ?) = ?")
+			args = append(args, path, map[bool]string{true: "true", false: "false"}[v])
+		default:
+			return "", nil, fmt.Errorf("filter field %s: value of type %T, want string, int64 or bool", f.Name, f.Value)
+		}
+	}
+	if backward {
+		b.WriteString(" ORDER BY seq ASC LIMIT ?")
+	} else {
+		b.WriteString(" ORDER BY seq DESC LIMIT ?")
+	}
+	args = append(args, q.Limit+1)
+	return b.String(), args, nil
+}

@@ -1,0 +1,309 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"testing"
+
+	"github.com/localissuing/localissuing/store"
+	"github.com/localissuing/localissuing/store/storetest"
+	"github.com/ncruces/go-sqlite3"
+)
+
+// openTest opens path for one test; storetest closes what it opens, other
+// tests close with t.Cleanup.
+func openTest(t *testing.T, path string) *Store {
+	t.Helper()
+	s, err := Open(t.Context(), path)
+	if err != nil {
+		t.Fatalf("Open %s: %v", path, err)
+	}
+	return s
+}
+
+func TestContract(t *testing.T) {
+	tests := []struct {
+		name string
+		path func(t *testing.T) string
+	}{
+		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }},
+		{"memory", func(*testing.T) string { return memoryPath }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			storetest.Run(t, func(t *testing.T) store.Store { return openTest(t, tc.path(t)) })
+		})
+	}
+}
+
+// card is a small object for these tests.
+func card(id string) *store.Object {
+	return &store.Object{Account: "acct_1", Kind: "issuing.card", ID: id, Created: 1700000000,
+		Data: fmt.Appendf(nil, `{"id":%q,"status":"active"}`, id)}
+}
+
+func insert(t *testing.T, s *Store, objs ...*store.Object) {
+	t.Helper()
+	err := s.Update(t.Context(), func(tx store.Tx) error {
+		for _, o := range objs {
+			if err := tx.Insert(t.Context(), o); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatalf("insert: %v", err)
+	}
+}
+
+func get(t *testing.T, s *Store, id string) (store.Object, error) {
+	t.Helper()
+	var o store.Object
+	err := s.View(t.Context(), func(r store.Reader) error {
+		var err error
+		o, err = r.Get(t.Context(), "acct_1", "issuing.card", id)
+		return err
+	})
+	return o, err
+}
+
+func TestRestart(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "restart.db")
+	s := openTest(t, path)
+	first := card("ic_1")
+	insert(t, s, first)
+	rec := store.IdempotencyRecord{Account: "acct_1", Key: "k", Method: "POST", Path: "/v1/x", Status: 200, Body: []byte("{}"), Created: 5}
+	if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.SaveIdempotency(t.Context(), rec) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+
+	s = openTest(t, path)
+	defer s.Close()
+	got, err := get(t, s, "ic_1")
+	if err != nil {
+		t.Fatalf("Get after reopening: %v", err)
+	}
+	if string(got.Data) != string(first.Data) || got.Seq != first.Seq {
+		t.Errorf("after reopening: %+v, want %+v", got, *first)
+	}
+	err = s.View(t.Context(), func(r store.Reader) error {
+		_, err := r.Idempotency(t.Context(), "acct_1", "k")
+		return err
+	})
+	if err != nil {
+		t.Errorf("Idempotency after reopening: %v", err)
+	}
+	// Seq carries on where it was.
+	second := card("ic_2")
+	insert(t, s, second)
+	if second.Seq <= first.Seq {
+		t.Errorf("Seq %d after reopening, not above %d", second.Seq, first.Seq)
+	}
+}
+
+// withConn runs fn on a connection of pool, outside any transaction.
+func withConn(t *testing.T, s *Store, pool chan *conn, fn func(c *conn)) {
+	t.Helper()
+	c, err := s.acquire(t.Context(), pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() { pool <- c }()
+	fn(c)
+}
+
+func TestMigrate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "migrate.db")
+	for range 2 { // the second Open finds the schema up to date
+		s := openTest(t, path)
+		withConn(t, s, s.reader, func(c *conn) {
+			var version, rows int64
+			err := c.query(t.Context(), `SELECT version, (SELECT count(*) FROM schema_version) FROM schema_version`, nil,
+				func(st *sqlite3.Stmt) error {
+					version, rows = st.ColumnInt64(0), st.ColumnInt64(1)
+					return nil
+				})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if version != int64(len(migrations)) || rows != 1 {
+				t.Errorf("schema_version: version %d in %d rows, want %d in 1", version, rows, len(migrations))
+			}
+		})
+		s.Close()
+	}
+
+	// A database from a newer program is refused, not used.
+	s := openTest(t, path)
+	withConn(t, s, s.writer, func(c *conn) {
+		if _, err := c.exec(t.Context(), `UPDATE schema_version SET version = version + 1`); err != nil {
+			t.Fatal(err)
+		}
+	})
+	s.Close()
+	if s, err := Open(t.Context(), path); err == nil {
+		s.Close()
+		t.Errorf("Open of a newer schema succeeded")
+	}
+}
+
+func TestMemoryIsPrivate(t *testing.T) {
+	a, b := openTest(t, memoryPath), openTest(t, memoryPath)
+	defer a.Close()
+	defer b.Close()
+	insert(t, a, card("ic_1"))
+	if _, err := get(t, b, "ic_1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("second memory store: Get returned %v, want ErrNotFound", err)
+	}
+}
+
+func TestListRejects(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	insert(t, s, card("ic_1"))
+	tests := []struct {
+		name  string
+		field store.Field
+	}{
+		{"quote", store.Field{Name: `status' OR 1=1 --`, Value: "x"}},
+		{"path", store.Field{Name: "a.b", Value: "x"}},
+		{"index", store.Field{Name: "a[0]", Value: "x"}},
+		{"upper case", store.Field{Name: "Status", Value: "active"}},
+		{"empty", store.Field{Name: "", Value: "x"}},
+		{"int", store.Field{Name: "status", Value: 1}},
+		{"float", store.Field{Name: "status", Value: 1.5}},
+		{"nil", store.Field{Name: "status", Value: nil}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := s.View(t.Context(), func(r store.Reader) error {
+				_, err := r.List(t.Context(), store.Query{Account: "acct_1", Kind: "issuing.card", Limit: 10, Equal: []store.Field{tc.field}})
+				return err
+			})
+			if err == nil {
+				t.Errorf("List with field %+v succeeded", tc.field)
+			}
+		})
+	}
+}
+
+func TestInsertRejectsBadJSON(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	o := card("ic_1")
+	o.Data = []byte(`{"id":`)
+	err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), o) })
+	if err == nil || errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("Insert of malformed JSON returned %v", err)
+	}
+	if _, err := get(t, s, "ic_1"); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("Get after the failed Insert: %v", err)
+	}
+}
+
+// TestListPlan checks that every shape of list query is a range scan of an
+// index in seq order: no full scan, no sort.
+func TestListPlan(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	eq := []store.Field{{Name: "status", Value: "active"}, {Name: "n", Value: int64(1)}, {Name: "b", Value: true}}
+	tests := []struct {
+		name     string
+		q        store.Query
+		cursor   int64
+		backward bool
+		want     string
+	}{
+		{"plain", store.Query{}, 0, false, "SEARCH objects USING INDEX objects_list (account=? AND kind=?)"},
+		{"after", store.Query{}, 5, false, "SEARCH objects USING INDEX objects_list (account=? AND kind=? AND seq<?)"},
+		{"before", store.Query{}, 5, true, "SEARCH objects USING INDEX objects_list (account=? AND kind=? AND seq>?)"},
+		{"parent", store.Query{Parent: "ich_1"}, 0, false, "SEARCH objects USING INDEX objects_parent (account=? AND kind=? AND parent=?)"},
+		{"parent after", store.Query{Parent: "ich_1"}, 5, false, "SEARCH objects USING INDEX objects_parent (account=? AND kind=? AND parent=? AND seq<?)"},
+		{"parent before", store.Query{Parent: "ich_1"}, 5, true, "SEARCH objects USING INDEX objects_parent (account=? AND kind=? AND parent=? AND seq>?)"},
+		{"filters", store.Query{Equal: eq, Created: store.Range{Gte: new(int64), Lt: new(int64)}}, 5, false, "SEARCH objects USING INDEX objects_list (account=? AND kind=? AND seq<?)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.q.Account, tc.q.Kind, tc.q.Limit = "acct_1", "issuing.card", 10
+			query, args, err := listSQL(tc.q, tc.cursor, tc.backward)
+			if err != nil {
+				t.Fatal(err)
+			}
+			plan := explain(t.Context(), t, s, query, args)
+			if len(plan) != 1 || plan[0] != tc.want {
+				t.Errorf("plan %q, want only %q", plan, tc.want)
+			}
+		})
+	}
+}
+
+// explain returns the details of query's plan, one per step.
+func explain(ctx context.Context, t *testing.T, s *Store, query string, args []any) []string {
+	t.Helper()
+	var plan []string
+	withConn(t, s, s.reader, func(c *conn) {
+		err := c.query(ctx, "EXPLAIN QUERY PLAN "+query, args, func(st *sqlite3.Stmt) error {
+			plan = append(plan, st.ColumnText(3))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("explain: %v", err)
+		}
+	})
+	return plan
+}
+
+func TestClosed(t *testing.T) {
+	s := openTest(t, memoryPath)
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Close(); err != nil {
+		t.Errorf("second Close: %v", err)
+	}
+	tests := map[string]error{
+		"View":             s.View(t.Context(), func(store.Reader) error { return nil }),
+		"Update":           s.Update(t.Context(), func(store.Tx) error { return nil }),
+		"PruneIdempotency": s.PruneIdempotency(t.Context(), 0),
+	}
+	for name, err := range tests {
+		if !errors.Is(err, ErrClosed) {
+			t.Errorf("%s after Close: %v, want ErrClosed", name, err)
+		}
+	}
+}
+
+// TestUpdateQueueCancel checks that an Update waiting for the writer gives
+// up when its context ends, and that the queue goes on afterwards.
+func TestUpdateQueueCancel(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	holding, release := make(chan struct{}), make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- s.Update(t.Context(), func(store.Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	err := s.Update(ctx, func(store.Tx) error { return errors.New("ran without the writer") })
+	if !errors.Is(err, context.Canceled) {
+		t.Errorf("queued Update with a canceled context: %v", err)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	insert(t, s, card("ic_1"))
+}

@@ -1,0 +1,138 @@
+package sqlite
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3"
+)
+
+// The fixed statements. Objects are always matched by id first: its
+// unique index finds the row, and account and kind only confirm it.
+const (
+	sqlGet = `SELECT seq, created, parent, data FROM objects
+		WHERE id = ? AND account = ? AND kind = ?`
+	sqlCursor = `SELECT seq FROM objects
+		WHERE id = ? AND account = ? AND kind = ?`
+	sqlInsert = `INSERT INTO objects (id, account, kind, created, parent, data)
+		VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (id) DO NOTHING
+		RETURNING seq`
+	sqlReplace = `UPDATE objects SET parent = ?, data = ?
+		WHERE id = ? AND account = ? AND kind = ?`
+	sqlDelete = `DELETE FROM objects
+		WHERE id = ? AND account = ? AND kind = ?`
+	sqlGetIdem = `SELECT method, path, fingerprint, status, body, request_id, created
+		FROM idempotency WHERE account = ? AND key = ?`
+	sqlSaveIdem = `INSERT INTO idempotency
+		(account, key, method, path, fingerprint, status, body, request_id, created)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (account, key) DO UPDATE SET
+			method = excluded.method, path = excluded.path,
+			fingerprint = excluded.fingerprint, status = excluded.status,
+			body = excluded.body, request_id = excluded.request_id,
+			created = excluded.created`
+	sqlPruneIdem = `DELETE FROM idempotency WHERE created < ?`
+)
+
+// reader implements store.Reader on a connection in a transaction.
+type reader struct {
+	c *conn
+}
+
+func (r *reader) Get(ctx context.Context, account, kind, id string) (store.Object, error) {
+	o := store.Object{Account: account, Kind: kind, ID: id}
+	found := false
+	err := r.c.query(ctx, sqlGet, []any{id, account, kind}, func(s *sqlite3.Stmt) error {
+		o.Seq, o.Created, o.Parent, o.Data = s.ColumnInt64(0), s.ColumnInt64(1), s.ColumnText(2), s.ColumnBlob(3, nil)
+		found = true
+		return errStop
+	})
+	if err != nil {
+		return store.Object{}, fmt.Errorf("sqlite: get %s %s: %w", kind, id, err)
+	}
+	if !found {
+		return store.Object{}, fmt.Errorf("sqlite: get %s %s: %w", kind, id, store.ErrNotFound)
+	}
+	return o, nil
+}
+
+func (r *reader) Idempotency(ctx context.Context, account, key string) (store.IdempotencyRecord, error) {
+	rec := store.IdempotencyRecord{Account: account, Key: key}
+	found := false
+	err := r.c.query(ctx, sqlGetIdem, []any{account, key}, func(s *sqlite3.Stmt) error {
+		rec.Method, rec.Path, rec.Fingerprint = s.ColumnText(0), s.ColumnText(1), s.ColumnText(2)
+		rec.Status, rec.Body = s.ColumnInt(3), s.ColumnBlob(4, nil)
+		rec.RequestID, rec.Created = s.ColumnText(5), s.ColumnInt64(6)
+		found = true
+		return errStop
+	})
+	if err != nil {
+		return store.IdempotencyRecord{}, fmt.Errorf("sqlite: idempotency %s: %w", key, err)
+	}
+	if !found {
+		return store.IdempotencyRecord{}, fmt.Errorf("sqlite: idempotency %s: %w", key, store.ErrNotFound)
+	}
+	return rec, nil
+}
+
+// writer implements store.Tx on the write connection.
+type writer struct {
+	reader
+}
+
+// GetForUpdate is Get: a write transaction holds SQLite's write lock from
+// its BEGIN IMMEDIATE to its end, so no other transaction can change what
+// it reads, and its reads already see the latest commit.
+func (w *writer) GetForUpdate(ctx context.Context, account, kind, id string) (store.Object, error) {
+	return w.Get(ctx, account, kind, id)
+}
+
+func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
+	var seq int64
+	// DO NOTHING on a conflict returns no row: the id is taken.
+	err := w.c.query(ctx, sqlInsert, []any{obj.ID, obj.Account, obj.Kind, obj.Created, obj.Parent, text(obj.Data)},
+		func(s *sqlite3.Stmt) error {
+			seq = s.ColumnInt64(0)
+			return nil // step on to the end, which completes the INSERT
+		})
+	if err != nil {
+		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, err)
+	}
+	if seq == 0 {
+		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, store.ErrDuplicate)
+	}
+	obj.Seq = seq
+	return nil
+}
+
+func (w *writer) Replace(ctx context.Context, obj store.Object) error {
+	n, err := w.c.exec(ctx, sqlReplace, obj.Parent, text(obj.Data), obj.ID, obj.Account, obj.Kind)
+	return changed(n, err, "replace", obj.Kind, obj.ID)
+}
+
+func (w *writer) Delete(ctx context.Context, account, kind, id string) error {
+	n, err := w.c.exec(ctx, sqlDelete, id, account, kind)
+	return changed(n, err, "delete", kind, id)
+}
+
+// changed turns a statement that changed no row into ErrNotFound.
+func changed(n int64, err error, op, kind, id string) error {
+	switch {
+	case err != nil:
+		return fmt.Errorf("sqlite: %s %s %s: %w", op, kind, id, err)
+	case n == 0:
+		return fmt.Errorf("sqlite: %s %s %s: %w", op, kind, id, store.ErrNotFound)
+	}
+	return nil
+}
+
+func (w *writer) SaveIdempotency(ctx context.Context, rec store.IdempotencyRecord) error {
+	_, err := w.c.exec(ctx, sqlSaveIdem, rec.Account, rec.Key, rec.Method, rec.Path, rec.Fingerprint,
+		rec.Status, rec.Body, rec.RequestID, rec.Created)
+	if err != nil {
+		return fmt.Errorf("sqlite: save idempotency %s: %w", rec.Key, err)
+	}
+	return nil
+}

@@ -1,0 +1,227 @@
+package token
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/event"
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
+)
+
+// CreateParams are the parameters of the token test helper, which plays a
+// wallet provisioning a card.
+type CreateParams struct {
+	Card              string  `json:"card"`
+	WalletProvider    *string `json:"wallet_provider"`
+	Network           *string `json:"network"`
+	Status            *string `json:"status"`
+	DeviceFingerprint *string `json:"device_fingerprint"`
+	Device            *Device `json:"device"`
+}
+
+// Create provisions a token for an active card and records
+// issuing_token.created.
+func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, p CreateParams) (*Token, error) {
+	c, err := card.Get(ctx, tx, acct, p.Card, "card", card.Secrets{})
+	if err != nil {
+		return nil, err
+	}
+	if c.Status != card.StatusActive {
+		return nil, issuing.Invalid("card", "Card %s is %s: only active cards can be added to a wallet.", c.ID, c.Status)
+	}
+	r := &record{Token: Token{
+		ID:                issuing.NewID("intok"),
+		Object:            Kind,
+		Card:              c.ID,
+		Created:           now.Unix(),
+		Last4:             randomDigits(4),
+		Livemode:          acct.Livemode,
+		Network:           networkOf(c.Brand),
+		NetworkUpdatedAt:  now.Unix(),
+		Status:            StatusActive,
+		WalletProvider:    "apple_pay",
+		DeviceFingerprint: p.DeviceFingerprint,
+	}}
+	if p.WalletProvider != nil {
+		r.WalletProvider = *p.WalletProvider
+	}
+	if p.Network != nil {
+		r.Network = *p.Network
+	}
+	if p.Status != nil {
+		r.Status = *p.Status
+	}
+	r.NetworkData = newNetworkData(r, c, p.Device)
+	if err := save(ctx, tx, acct, r, true); err != nil {
+		return nil, err
+	}
+	if err := event.Created(ctx, tx, acct, now.Unix(), "issuing_token.created", r.view(now.Unix(), false)); err != nil {
+		return nil, err
+	}
+	return r.view(now.Unix(), true), nil
+}
+
+// Update applies a client's status change and records issuing_token.updated
+// when the status changed.
+// withNetworkData asks for the network data in the returned token.
+func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, status string, withNetworkData bool) (*Token, error) {
+	r, err := loadForUpdate(ctx, tx, acct, id)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkClientChange(r.Status, status); err != nil {
+		return nil, err
+	}
+	if err := setStatus(ctx, tx, acct, now, r, status); err != nil {
+		return nil, err
+	}
+	return r.view(now.Unix(), withNetworkData), nil
+}
+
+// NetworkAction applies a test helper that plays the card network:
+// "activate" finishes provisioning a requested token, "delete" deletes a
+// token as the network would.
+func NetworkAction(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, action string) (*Token, error) {
+	rule, ok := networkActions[action]
+	if !ok {
+		return nil, fmt.Errorf("token: unknown network action %q", action)
+	}
+	r, err := loadForUpdate(ctx, tx, acct, id)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(rule.from, r.Status) {
+		return nil, issuing.Invalid("", "The network cannot %s token %s: its status is %s, and %s needs %s.",
+			action, r.ID, r.Status, action, strings.Join(rule.from, " or "))
+	}
+	if err := setStatus(ctx, tx, acct, now, r, rule.to); err != nil {
+		return nil, err
+	}
+	return r.view(now.Unix(), false), nil
+}
+
+func setStatus(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, r *record, status string) error {
+	if r.Status == status {
+		return nil
+	}
+	before := r.view(now.Unix(), false)
+	r.Status = status
+	r.NetworkUpdatedAt = now.Unix()
+	if err := save(ctx, tx, acct, r, false); err != nil {
+		return err
+	}
+	return event.Updated(ctx, tx, acct, now.Unix(), "issuing_token.updated", before, r.view(now.Unix(), false))
+}
+
+// Get reads a token; network data is included when asked for and the token
+// is less than a day old.
+func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string, withNetworkData bool) (*Token, error) {
+	obj, err := rd.Get(ctx, acct.ID, Kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, issuing.NotFound(Noun, id, "token")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get token %s: %w", id, err)
+	}
+	r, err := decode(obj)
+	if err != nil {
+		return nil, err
+	}
+	return r.view(now.Unix(), withNetworkData), nil
+}
+
+// Render turns a stored token into what lists and expansions show: never
+// with network data.
+func Render(obj store.Object) (*Token, error) {
+	r, err := decode(obj)
+	if err != nil {
+		return nil, err
+	}
+	return r.view(0, false), nil
+}
+
+// cardCanceled deletes the live tokens of a canceled card, or moves them to
+// the card that replaces it, so wallets keep working on the new card.
+func cardCanceled(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, cardID string, replacedBy *string) error {
+	cursor := ""
+	for {
+		page, err := tx.List(ctx, store.Query{Account: acct.ID, Kind: Kind, Parent: cardID, Limit: 100, StartingAfter: cursor})
+		if err != nil {
+			return fmt.Errorf("tokens of canceled card %s: %w", cardID, err)
+		}
+		for _, obj := range page.Objects {
+			r, err := decode(obj)
+			if err != nil {
+				return err
+			}
+			if r.Status == StatusDeleted {
+				continue
+			}
+			if replacedBy == nil {
+				if err := setStatus(ctx, tx, acct, now, r, StatusDeleted); err != nil {
+					return err
+				}
+				continue
+			}
+			before := r.view(now.Unix(), false)
+			r.Card = *replacedBy
+			if err := save(ctx, tx, acct, r, false); err != nil {
+				return err
+			}
+			if err := event.Updated(ctx, tx, acct, now.Unix(), "issuing_token.updated", before, r.view(now.Unix(), false)); err != nil {
+				return err
+			}
+		}
+		if !page.HasMore || len(page.Objects) == 0 {
+			return nil
+		}
+		cursor = page.Objects[len(page.Objects)-1].ID
+	}
+}
+
+func init() {
+	card.OnCancel(cardCanceled)
+}
+
+func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id string) (*record, error) {
+	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, issuing.NotFound(Noun, id, "token")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load token %s: %w", id, err)
+	}
+	return decode(obj)
+}
+
+func decode(obj store.Object) (*record, error) {
+	var r record
+	if err := json.Unmarshal(obj.Data, &r); err != nil {
+		return nil, fmt.Errorf("decode token %s: %w", obj.ID, err)
+	}
+	return &r, nil
+}
+
+func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
+	data, err := json.Marshal(r)
+	if err != nil {
+		return fmt.Errorf("encode token: %w", err)
+	}
+	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.Card, Data: data}
+	if insert {
+		err = tx.Insert(ctx, &obj)
+	} else {
+		err = tx.Replace(ctx, obj)
+	}
+	if err != nil {
+		return fmt.Errorf("store token %s: %w", r.ID, err)
+	}
+	return nil
+}
