@@ -91,18 +91,7 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	if r.Type == "physical" && r.Shipping == nil {
 		return nil, issuing.InvalidCode("parameter_missing", "shipping", "Missing required param: shipping. Physical cards need a shipping address.")
 	}
-	if p.SpendingControls != nil {
-		if err := setSpendingControls(r, p.SpendingControls); err != nil {
-			return nil, err
-		}
-	}
-	if p.PersonalizationDesign != nil {
-		if err := checkDesign(ctx, tx, acct, *p.PersonalizationDesign); err != nil {
-			return nil, err
-		}
-		r.PersonalizationDesign = p.PersonalizationDesign
-	}
-	if r.Metadata, err = issuing.MergeMetadata(r.Metadata, p.Metadata); err != nil {
+	if err := applyShared(ctx, tx, acct, r, p.SpendingControls, p.PersonalizationDesign, p.Metadata); err != nil {
 		return nil, err
 	}
 	if p.ReplacementFor != nil {
@@ -157,18 +146,7 @@ func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 			return nil, err
 		}
 	}
-	if p.SpendingControls != nil {
-		if err := setSpendingControls(r, p.SpendingControls); err != nil {
-			return nil, err
-		}
-	}
-	if p.PersonalizationDesign != nil {
-		if err := checkDesign(ctx, tx, acct, *p.PersonalizationDesign); err != nil {
-			return nil, err
-		}
-		r.PersonalizationDesign = p.PersonalizationDesign
-	}
-	if r.Metadata, err = issuing.MergeMetadata(r.Metadata, p.Metadata); err != nil {
+	if err := applyShared(ctx, tx, acct, r, p.SpendingControls, p.PersonalizationDesign, p.Metadata); err != nil {
 		return nil, err
 	}
 	if to != r.Status {
@@ -276,6 +254,33 @@ func cancelReplaced(ctx context.Context, tx store.Tx, acct issuing.Account, now 
 	return event.Updated(ctx, tx, acct, now.Unix(), "issuing_card.updated", before, old.view(holder, Secrets{}))
 }
 
+// applyShared applies the parameters that create and update share.
+func applyShared(ctx context.Context, rd store.Reader, acct issuing.Account, r *record,
+	controls *issuing.SpendingControls, design *string, metadata any) error {
+	if controls != nil {
+		if err := controls.Check(); err != nil {
+			return err
+		}
+		c := *controls
+		if c.SpendingLimits == nil {
+			c.SpendingLimits = []issuing.SpendingLimit{}
+		}
+		r.SpendingControls = c
+	}
+	if design != nil {
+		if err := checkDesign(ctx, rd, acct, *design); err != nil {
+			return err
+		}
+		r.PersonalizationDesign = design
+	}
+	md, err := issuing.MergeMetadata(r.Metadata, metadata)
+	if err != nil {
+		return err
+	}
+	r.Metadata = md
+	return nil
+}
+
 func setExpiry(r *record, month, year *int64, now time.Time) error {
 	if month != nil {
 		if *month < 1 || *month > 12 {
@@ -321,18 +326,6 @@ func setShipping(r *record, s *Shipping) error {
 		}
 	}
 	r.Shipping = &ship
-	return nil
-}
-
-func setSpendingControls(r *record, sc *issuing.SpendingControls) error {
-	if err := sc.Check(); err != nil {
-		return err
-	}
-	c := *sc
-	if c.SpendingLimits == nil {
-		c.SpendingLimits = []issuing.SpendingLimit{}
-	}
-	r.SpendingControls = c
 	return nil
 }
 
