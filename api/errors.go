@@ -1,7 +1,6 @@
 package api
 
 import (
-	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
@@ -65,6 +64,3 @@ func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBod
 	}
 	return status, errorBody{Error: f}
 }
-
-// errInternal marks a bug or an engine failure.
-var errInternal = errors.New("internal error")

@@ -1,6 +1,8 @@
 package e2e
 
 import (
+	"bytes"
+	"compress/gzip"
 	"encoding/base64"
 	"net/http"
 	"strings"
@@ -230,4 +232,25 @@ func assertCount(t *testing.T, e *env, path string, want int) {
 	if len(page.Data) != want {
 		t.Errorf("%s has %d objects, want %d", path, len(page.Data), want)
 	}
+}
+
+func TestGzipRequestBody(t *testing.T) {
+	e := newEnv(t)
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, _ = zw.Write([]byte(cardholderForm))
+	_ = zw.Close()
+	req, _ := http.NewRequest("POST", e.URL+"/v1/issuing/cardholders", &buf)
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Content-Encoding", "gzip")
+	req.SetBasicAuth(e.Key, "")
+	res, err := (&http.Client{Transport: &validatingTransport{t: t, base: http.DefaultTransport}}).Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Fatalf("gzip body: %d", res.StatusCode)
+	}
+	assertCount(t, e, "/v1/issuing/cardholders", 1)
 }
