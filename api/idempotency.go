@@ -32,6 +32,13 @@ func (replayed) Error() string { return "idempotent replay" }
 // an idempotency_error, and a key whose first request is still running is a
 // 409. The saved response commits in the same transaction as the write, so
 // a replay can never disagree with what was stored.
+//
+// Requests with one key may also race on two processes sharing a
+// database, where the in-process claim below cannot see each other. The
+// write transaction reads the key again and the store saves it only over
+// what that read found (see store.Tx.SaveIdempotency's engines): the
+// request that commits first wins, and the other, whose save fails, finds
+// the winner's record and replays it. Either way the write runs once.
 func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, error) {
 	if c.IdempotencyKey == "" {
 		return s.execWrite(c, op, fn, nil)
@@ -53,27 +60,25 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 		RequestID:   c.RequestID,
 		Created:     c.Now.Unix(),
 	}
-	var prior store.IdempotencyRecord
-	err := s.store.View(c.Ctx, func(rd store.Reader) error {
-		var err error
-		prior, err = rd.Idempotency(c.Ctx, c.Account.ID, c.IdempotencyKey)
-		return err
-	})
-	switch {
-	case err == nil && c.Now.Sub(time.Unix(prior.Created, 0)) < idempotencyTTL:
-		if prior.Fingerprint != rec.Fingerprint || prior.Path != rec.Path || prior.Method != rec.Method {
-			return 0, nil, &issuing.Error{Kind: issuing.KindIdempotency, Message: fmt.Sprintf(
-				"Keys for idempotent requests can only be used with the same parameters they were first used with. "+
-					"Try using a key other than '%s' if you meant to execute a different request.", c.IdempotencyKey)}
-		}
-		return 0, nil, replayed{status: prior.Status, body: prior.Body, requestID: prior.RequestID}
-	case err == nil, errors.Is(err, store.ErrNotFound):
-	default:
-		return 0, nil, fmt.Errorf("read idempotency key: %w", err)
+	if err := s.store.View(c.Ctx, func(rd store.Reader) error {
+		return priorOutcome(c, rec, rd)
+	}); err != nil {
+		return 0, nil, err
 	}
 
 	status, body, err := s.execWrite(c, op, fn, &rec)
-	if e, ok := issuing.AsError(err); ok && e.Kind != issuing.KindInternal {
+	e, ok := issuing.AsError(err)
+	switch {
+	case err == nil || errors.As(err, new(replayed)):
+	case !ok || e.Kind == issuing.KindInternal:
+		// A save that lost a race fails the write; the winner's record
+		// is there to replay. Otherwise the error stands.
+		if rerr := s.store.View(c.Ctx, func(rd store.Reader) error {
+			return priorOutcome(c, rec, rd)
+		}); isAnswer(rerr) {
+			return 0, nil, rerr
+		}
+	case e.Kind != issuing.KindIdempotency:
 		// The request ran and failed for a reason the client must see again
 		// on a retry, as Stripe does. Internal failures are not saved, so a
 		// retry can succeed.
@@ -81,6 +86,13 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 		rec.Status = status
 		rec.Body, _ = marshal(body)
 		if serr := s.store.Update(c.Ctx, func(tx store.Tx) error {
+			// Unless a request on another process saved the key first.
+			if err := priorOutcome(c, rec, tx); err != nil {
+				if isAnswer(err) {
+					return nil
+				}
+				return err
+			}
 			return tx.SaveIdempotency(c.Ctx, rec)
 		}); serr != nil {
 			s.log.Error("save idempotent error response", "request_id", c.RequestID, "err", serr)
@@ -89,12 +101,45 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 	return status, body, err
 }
 
+// priorOutcome reads the record saved under rec's key and tells what the
+// request does about it: nil to run (no record, or one older than the
+// TTL), or the error to answer with: a replay of the saved response, or an
+// idempotency_error for a key first used with other parameters.
+func priorOutcome(c *Call, rec store.IdempotencyRecord, rd store.Reader) error {
+	prior, err := rd.Idempotency(c.Ctx, rec.Account, rec.Key)
+	switch {
+	case errors.Is(err, store.ErrNotFound):
+		return nil
+	case err != nil:
+		return fmt.Errorf("read idempotency key: %w", err)
+	case c.Now.Sub(time.Unix(prior.Created, 0)) >= idempotencyTTL:
+		return nil
+	case prior.Fingerprint != rec.Fingerprint || prior.Path != rec.Path || prior.Method != rec.Method:
+		return &issuing.Error{Kind: issuing.KindIdempotency, Message: fmt.Sprintf(
+			"Keys for idempotent requests can only be used with the same parameters they were first used with. "+
+				"Try using a key other than '%s' if you meant to execute a different request.", rec.Key)}
+	}
+	return replayed{status: prior.Status, body: prior.Body, requestID: prior.RequestID}
+}
+
+// isAnswer tells whether an error of priorOutcome answers the request (a
+// replay or an idempotency_error) rather than reports a failure.
+func isAnswer(err error) bool {
+	e, ok := issuing.AsError(err)
+	return errors.As(err, new(replayed)) || ok && e.Kind == issuing.KindIdempotency
+}
+
 // execWrite runs fn in one transaction, renders its result and, when rec is
 // not nil, saves the response under the idempotency key in that same
-// transaction.
+// transaction, after reading the key again in it.
 func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.IdempotencyRecord) (int, []byte, error) {
 	var body []byte
 	err := s.store.Update(c.Ctx, func(tx store.Tx) error {
+		if rec != nil {
+			if err := priorOutcome(c, *rec, tx); err != nil {
+				return err
+			}
+		}
 		v, err := fn(c, tx)
 		if err != nil {
 			return err

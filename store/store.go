@@ -39,16 +39,31 @@ type Object struct {
 	Seq int64
 }
 
-// Range bounds an integer column; nil bounds are open.
+// Range bounds an integer column or field; nil bounds are open.
 type Range struct {
 	Gt, Gte, Lt, Lte *int64
 }
 
-// Field is an equality filter on a top-level field of Object.Data. Value is
-// a string, int64 or bool and matches the JSON value of that type.
+// Field is a filter on a top-level field of Object.Data. Name is a plain
+// key: lower-case letters, digits and underscores. What matches depends on
+// the type of Value, and always on the JSON type of the field too (the
+// string "100" is not the number 100, 1 is not true):
+//
+//   - string, int64, bool: a field of that JSON type equal to Value;
+//   - []string: a string field equal to any one of them (none for an
+//     empty slice), as events filtered by types[];
+//   - Range: an integer field within the bounds, as events with
+//     pending_webhooks > 0.
+//
+// With Prefix, Value must be a string and matches a string field that
+// starts with it, byte for byte (events filtered by "issuing_card.*"); the
+// empty prefix matches every string field. An object that lacks the field
+// never matches. Any other Value, or Prefix with another type, is an error
+// of List.
 type Field struct {
-	Name  string
-	Value any
+	Name   string
+	Value  any
+	Prefix bool
 }
 
 // Query selects a page of objects of one kind in one account, newest
@@ -92,6 +107,20 @@ type IdempotencyRecord struct {
 	Created     int64  // Unix seconds
 }
 
+// Delivery is an event owed to a webhook endpoint, waiting in the outbox
+// until a dispatcher delivers it or gives up. Deliveries are enqueued in
+// the same transaction as their event, so an event is never recorded
+// without them, and they stay in the store across restarts until
+// dequeued.
+type Delivery struct {
+	ID         string // unique among deliveries
+	Account    string // the event's account
+	EventID    string
+	EndpointID string
+	Attempts   int   // attempts made so far; 0 when enqueued
+	Due        int64 // Unix milliseconds: the next attempt may start then
+}
+
 // Reader reads a consistent view of the store.
 type Reader interface {
 	// Get returns the object, or ErrNotFound if it does not exist in that
@@ -121,6 +150,18 @@ type Tx interface {
 	// SaveIdempotency stores rec, replacing any record with its account and
 	// key.
 	SaveIdempotency(ctx context.Context, rec IdempotencyRecord) error
+	// Enqueue adds deliveries to the outbox as given (Attempts and Due
+	// included). It returns ErrDuplicate if a delivery with one of the ids
+	// is in the outbox already; the caller then rolls back.
+	Enqueue(ctx context.Context, ds ...Delivery) error
+	// Reschedule records a failed attempt: it sets the delivery's Attempts
+	// and Due, whether or not the delivery is leased now. It returns
+	// ErrNotFound if no delivery has that id (it was dequeued).
+	Reschedule(ctx context.Context, id string, attempts int, due int64) error
+	// Dequeue removes a delivery that succeeded or was given up. It returns
+	// ErrNotFound if no delivery has that id, so that of two dispatchers
+	// that attempted the same delivery only one acts on its success.
+	Dequeue(ctx context.Context, id string) error
 }
 
 // Store is a storage engine.
@@ -131,6 +172,18 @@ type Store interface {
 	// nil; otherwise it rolls back and returns fn's error unchanged (wrapped
 	// errors keep their identity).
 	Update(ctx context.Context, fn func(Tx) error) error
+	// Lease claims up to limit deliveries whose Due is at or before now
+	// (Unix ms): those due earliest first and, among equal Due, those
+	// enqueued first (in Enqueue call order, then argument order). It sets
+	// their Due to leaseUntil and returns them as stored afterwards (Due ==
+	// leaseUntil). Until then no other Lease returns them, also across
+	// processes sharing a database, unless Reschedule makes them due
+	// earlier; so a dispatcher that dies mid-attempt leaves its deliveries
+	// to be leased again once the lease runs out, and one that finishes
+	// calls Reschedule or Dequeue. Lease commits on its own, in no caller's
+	// transaction. It returns an empty, non-nil slice when nothing is due,
+	// and an error if limit < 1 or leaseUntil <= now.
+	Lease(ctx context.Context, now, leaseUntil int64, limit int) ([]Delivery, error)
 	// PruneIdempotency deletes idempotency records created before the
 	// given Unix time.
 	PruneIdempotency(ctx context.Context, before int64) error

@@ -2,17 +2,19 @@ package sqlite
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/localissuing/localissuing/store"
 	"github.com/ncruces/go-sqlite3"
 )
 
-// fieldName is what an Equal filter's field may be called. Names are
+// fieldName is what a filter's field may be called. Names are
 // bound as parameters, never written into SQL, but a name that is no
 // plain top-level key would reach into the document (a "." or "[" in a
 // JSON path), so it is refused.
@@ -110,25 +112,12 @@ func listSQL(q store.Query, cursor int64, backward bool) (string, []any, error) 
 		}
 	}
 	for _, f := range q.Equal {
-		if !fieldName.MatchString(f.Name) {
-			return "", nil, fmt.Errorf("filter field %q is not a plain field name", f.Name)
+		cond, fargs, err := fieldSQL(f)
+		if err != nil {
+			return "", nil, err
 		}
-		path := "$." + f.Name
-		// json_type makes the match typed: the string "100" is not 100,
-		// the number 1 is not true, and an object is not its JSON text.
-		switch v := f.Value.(type) {
-		case string:
-			b.WriteString(" AND json_type(data, ?) = 'text' AND json_extract(data, ?) = ?")
-			args = append(args, path, path, v)
-		case int64:
-			b.WriteString(" AND json_type(data, ?) = 'integer' AND json_extract(data, ?) = ?")
-			args = append(args, path, path, v)
-		case bool:
-			b.WriteString(" AND json_type(data, ?) = ?")
-			args = append(args, path, map[bool]string{true: "true", false: "false"}[v])
-		default:
-			return "", nil, fmt.Errorf("filter field %s: value of type %T, want string, int64 or bool", f.Name, f.Value)
-		}
+		b.WriteString(" AND " + cond)
+		args = append(args, fargs...)
 	}
 	if backward {
 		b.WriteString(" ORDER BY seq ASC LIMIT ?")
@@ -137,4 +126,57 @@ func listSQL(q store.Query, cursor int64, backward bool) (string, []any, error) 
 	}
 	args = append(args, q.Limit+1)
 	return b.String(), args, nil
+}
+
+// fieldSQL returns the condition that f puts on a row and its arguments.
+// json_type makes every match typed: the string "100" is not 100, the
+// number 1 is not true, and an object is not its JSON text. A field that
+// is absent has no type and so never matches.
+func fieldSQL(f store.Field) (string, []any, error) {
+	if !fieldName.MatchString(f.Name) {
+		return "", nil, fmt.Errorf("filter field %q is not a plain field name", f.Name)
+	}
+	path := "$." + f.Name
+	if f.Prefix {
+		v, ok := f.Value.(string)
+		if !ok {
+			return "", nil, fmt.Errorf("filter field %s: prefix of type %T, want string", f.Name, f.Value)
+		}
+		// substr counts characters and compares bytes exactly, where LIKE
+		// would fold case and read % and _ in the prefix as wildcards.
+		return "json_type(data, ?) = 'text' AND substr(json_extract(data, ?), 1, ?) = ?",
+			[]any{path, path, utf8.RuneCountInString(v), v}, nil
+	}
+	switch v := f.Value.(type) {
+	case string:
+		return "json_type(data, ?) = 'text' AND json_extract(data, ?) = ?", []any{path, path, v}, nil
+	case int64:
+		return "json_type(data, ?) = 'integer' AND json_extract(data, ?) = ?", []any{path, path, v}, nil
+	case bool:
+		return "json_type(data, ?) = ?", []any{path, map[bool]string{true: "true", false: "false"}[v]}, nil
+	case []string:
+		// One JSON array parameter, not one parameter per value, so that
+		// the query's text does not depend on how many values there are.
+		set, err := json.Marshal(v)
+		if err != nil {
+			return "", nil, fmt.Errorf("filter field %s: %w", f.Name, err)
+		}
+		return "json_type(data, ?) = 'text' AND json_extract(data, ?) IN (SELECT value FROM json_each(?))",
+			[]any{path, path, string(set)}, nil
+	case store.Range:
+		cond := "json_type(data, ?) = 'integer'"
+		args := []any{path}
+		for _, c := range []struct {
+			op    string
+			bound *int64
+		}{{">", v.Gt}, {">=", v.Gte}, {"<", v.Lt}, {"<=", v.Lte}} {
+			if c.bound != nil {
+				cond += " AND json_extract(data, ?) " + c.op + " ?"
+				args = append(args, path, *c.bound)
+			}
+		}
+		return cond, args, nil
+	default:
+		return "", nil, fmt.Errorf("filter field %s: value of type %T, want string, int64, bool, []string or store.Range", f.Name, f.Value)
+	}
 }

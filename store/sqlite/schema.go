@@ -46,6 +46,22 @@ var migrations = [][]string{
 		// For pruning old records.
 		`CREATE INDEX idempotency_created ON idempotency (created)`,
 	},
+	{
+		// The webhook outbox. Lease takes the rows due earliest, oldest
+		// first among equals: the index on due, whose entries end with
+		// the rowid, gives exactly that order without a sort. Rows are
+		// only ever appended with a rowid above every existing one, so
+		// rowid order is enqueue order.
+		`CREATE TABLE deliveries (
+			id          TEXT    NOT NULL PRIMARY KEY,
+			account     TEXT    NOT NULL,
+			event_id    TEXT    NOT NULL,
+			endpoint_id TEXT    NOT NULL,
+			attempts    INTEGER NOT NULL,
+			due         INTEGER NOT NULL
+		) STRICT`,
+		`CREATE INDEX deliveries_due ON deliveries (due)`,
+	},
 }
 
 // migrate brings the schema up to the latest version in one transaction:

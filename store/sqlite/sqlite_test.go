@@ -80,6 +80,10 @@ func TestRestart(t *testing.T) {
 	if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.SaveIdempotency(t.Context(), rec) }); err != nil {
 		t.Fatal(err)
 	}
+	owed := store.Delivery{ID: "d_1", Account: "acct_1", EventID: "evt_1", EndpointID: "we_1", Attempts: 2, Due: 100}
+	if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Enqueue(t.Context(), owed) }); err != nil {
+		t.Fatal(err)
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -99,6 +103,10 @@ func TestRestart(t *testing.T) {
 	})
 	if err != nil {
 		t.Errorf("Idempotency after reopening: %v", err)
+	}
+	ds, err := s.Lease(t.Context(), 100, 200, 10)
+	if owed.Due = 200; err != nil || len(ds) != 1 || ds[0] != owed {
+		t.Errorf("Lease after reopening: %+v, %v; want the delivery %+v", ds, err, owed)
 	}
 	// Seq carries on where it was.
 	second := card("ic_2")
@@ -213,7 +221,8 @@ func TestInsertRejectsBadJSON(t *testing.T) {
 func TestListPlan(t *testing.T) {
 	s := openTest(t, memoryPath)
 	defer s.Close()
-	eq := []store.Field{{Name: "status", Value: "active"}, {Name: "n", Value: int64(1)}, {Name: "b", Value: true}}
+	eq := []store.Field{{Name: "status", Value: "active"}, {Name: "n", Value: int64(1)}, {Name: "b", Value: true},
+		{Name: "type", Value: "issuing_card.", Prefix: true}, {Name: "p", Value: store.Range{Gt: new(int64)}}}
 	tests := []struct {
 		name     string
 		q        store.Query
@@ -244,6 +253,18 @@ func TestListPlan(t *testing.T) {
 	}
 }
 
+// TestLeasePlan checks that Lease reads the due deliveries from the index
+// in the order it returns them: no scan of the outbox, no sort.
+func TestLeasePlan(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	plan := explain(t.Context(), t, s, sqlDue, []any{int64(1), 10})
+	want := "SEARCH deliveries USING INDEX deliveries_due (due<?)"
+	if len(plan) != 1 || plan[0] != want {
+		t.Errorf("plan %q, want only %q", plan, want)
+	}
+}
+
 // explain returns the details of query's plan, one per step.
 func explain(ctx context.Context, t *testing.T, s *Store, query string, args []any) []string {
 	t.Helper()
@@ -268,7 +289,9 @@ func TestClosed(t *testing.T) {
 	if err := s.Close(); err != nil {
 		t.Errorf("second Close: %v", err)
 	}
+	_, leaseErr := s.Lease(t.Context(), 0, 1, 1)
 	tests := map[string]error{
+		"Lease":            leaseErr,
 		"View":             s.View(t.Context(), func(store.Reader) error { return nil }),
 		"Update":           s.Update(t.Context(), func(store.Tx) error { return nil }),
 		"PruneIdempotency": s.PruneIdempotency(t.Context(), 0),

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"ListWalk", testListWalk},
 		{"ListWalkFiltered", testListWalkFiltered},
 		{"ListCursorNotFound", testListCursorNotFound},
+		{"ListFieldSets", testListFieldSets},
 		{"UpdateRollback", testUpdateRollback},
 		{"UpdateDuplicateRollback", testUpdateDuplicateRollback},
 		{"ViewSeesCommitted", testViewSeesCommitted},
@@ -52,6 +53,12 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"PruneIdempotency", testPruneIdempotency},
 		{"ConcurrentWriters", testConcurrentWriters},
 		{"GetForUpdateCounter", testGetForUpdateCounter},
+		{"OutboxLease", testOutboxLease},
+		{"OutboxOrder", testOutboxOrder},
+		{"OutboxReschedule", testOutboxReschedule},
+		{"OutboxRollback", testOutboxRollback},
+		{"OutboxLeaseArgs", testOutboxLeaseArgs},
+		{"OutboxConcurrentLease", testOutboxConcurrentLease},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
