@@ -1,14 +1,22 @@
 // Package event records what happened: every change of state writes an event
 // in the same transaction as the change, so an event exists exactly when its
-// change does. Delivery to webhook endpoints reads from what is recorded
-// here.
+// change does.
+//
+// The same transaction puts one delivery per subscribed webhook endpoint in
+// the store's outbox (outbox.go), so that an event is owed to its endpoints
+// exactly when it exists, across restarts too. Package webhook sends what
+// the outbox holds and reports each attempt back through Settle, which
+// keeps the attempt history (attempt.go) and pending_webhooks. The rules of
+// webhook endpoints themselves are in endpoint.go.
 package event
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
+	"time"
 
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -16,6 +24,9 @@ import (
 
 // Kind is the stored kind of events.
 const Kind = "event"
+
+// Retention is how far back Stripe lists and retrieves events.
+const Retention = 30 * 24 * time.Hour
 
 // Event is Stripe's event object.
 type Event struct {
@@ -86,6 +97,11 @@ func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int6
 	} else {
 		e.Request = &Request{}
 	}
+	to, err := subscribers(ctx, tx, acct.ID, typ)
+	if err != nil {
+		return nil, fmt.Errorf("event %s: %w", typ, err)
+	}
+	e.PendingWebhooks = int64(len(to))
 	data, err := json.Marshal(e)
 	if err != nil {
 		return nil, fmt.Errorf("event %s: encode: %w", typ, err)
@@ -94,7 +110,26 @@ func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int6
 	if err := tx.Insert(ctx, &obj); err != nil {
 		return nil, fmt.Errorf("event %s: store: %w", typ, err)
 	}
+	if err := enqueue(ctx, tx, acct.ID, e, to); err != nil {
+		return nil, err
+	}
 	return e, nil
+}
+
+// Get returns an event of the account's last 30 days, as stored; older
+// events are not found, as on Stripe.
+func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string) (json.RawMessage, error) {
+	obj, err := rd.Get(ctx, acct.ID, Kind, id)
+	if err == nil && obj.Created < now.Add(-Retention).Unix() {
+		err = store.ErrNotFound
+	}
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, issuing.NotFound("event", id, "id")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load event %s: %w", id, err)
+	}
+	return obj.Data, nil
 }
 
 // previousAttributes returns the old values of the fields that differ
