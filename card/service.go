@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/cardholder"
+	"github.com/localissuing/localissuing/design"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -329,16 +330,10 @@ func setShipping(r *record, s *Shipping) error {
 	return nil
 }
 
-// checkDesign rejects a personalization design that does not exist.
+// checkDesign rejects a personalization design that does not exist, or
+// that is rejected or inactive and so prints no cards.
 func checkDesign(ctx context.Context, rd store.Reader, acct issuing.Account, id string) error {
-	_, err := rd.Get(ctx, acct.ID, "issuing.personalization_design", id)
-	if errors.Is(err, store.ErrNotFound) {
-		return issuing.NotFound("issuing personalization design", id, "personalization_design")
-	}
-	if err != nil {
-		return fmt.Errorf("check personalization design %s: %w", id, err)
-	}
-	return nil
+	return design.CheckForCards(ctx, rd, acct, id, "personalization_design")
 }
 
 // walletsFor tells wallet eligibility: wallets need a way to reach the

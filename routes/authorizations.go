@@ -1,0 +1,97 @@
+package routes
+
+import (
+	"context"
+
+	"github.com/localissuing/localissuing/api"
+	"github.com/localissuing/localissuing/authorization"
+	"github.com/localissuing/localissuing/store"
+)
+
+func authorizations(s *api.Server) {
+	s.RegisterKind(api.Kind{Name: authorization.Kind, Noun: authorization.Noun,
+		Render: func(ctx context.Context, rd store.Reader, obj store.Object) (any, error) {
+			return authorization.Render(ctx, rd, obj)
+		}})
+
+	s.Retrieve("GET /v1/issuing/authorizations/{authorization}", authorization.Kind, "authorization")
+	s.List("GET /v1/issuing/authorizations", authorization.Kind, func(c *api.Call, _ store.Reader, q *store.Query) error {
+		if id, ok := c.Params["card"].(string); ok {
+			q.Parent = id
+		}
+		q.Equal = equalFilters(c, "cardholder", "status")
+		return nil
+	})
+	s.Write("POST /v1/issuing/authorizations/{authorization}", func(c *api.Call, tx store.Tx) (any, error) {
+		return authorization.Update(c.Ctx, tx, c.Account, c.Now, c.PathValue("authorization"), c.Params["metadata"])
+	})
+	s.Write("POST /v1/issuing/authorizations/{authorization}/approve", func(c *api.Call, tx store.Tx) (any, error) {
+		var p struct {
+			Amount *int64 `json:"amount"`
+		}
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.Approve(c.Ctx, tx, c.Account, c.Now, c.PathValue("authorization"), p.Amount, c.Params["metadata"])
+	})
+	s.Write("POST /v1/issuing/authorizations/{authorization}/decline", func(c *api.Call, tx store.Tx) (any, error) {
+		return authorization.Decline(c.Ctx, tx, c.Account, c.Now, c.PathValue("authorization"), c.Params["metadata"])
+	})
+
+	// Test helpers that play the merchant and the cardholder.
+	helper := func(path string, fn func(c *api.Call, tx store.Tx, id string) (any, error)) {
+		s.Write("POST /v1/test_helpers/issuing/authorizations/{authorization}/"+path, func(c *api.Call, tx store.Tx) (any, error) {
+			if err := c.RequireTestMode(); err != nil {
+				return nil, err
+			}
+			return fn(c, tx, c.PathValue("authorization"))
+		})
+	}
+	s.Write("POST /v1/test_helpers/issuing/authorizations", func(c *api.Call, tx store.Tx) (any, error) {
+		if err := c.RequireTestMode(); err != nil {
+			return nil, err
+		}
+		var p authorization.CreateParams
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.Create(c.Ctx, tx, c.Account, c.Now, p, authorization.Options{})
+	})
+	helper("capture", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		var p authorization.CaptureParams
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.Capture(c.Ctx, tx, c.Account, c.Now, id, p)
+	})
+	helper("expire", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		return authorization.Expire(c.Ctx, tx, c.Account, c.Now, id)
+	})
+	helper("finalize_amount", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		var p authorization.FinalizeParams
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.FinalizeAmount(c.Ctx, tx, c.Account, c.Now, id, p)
+	})
+	helper("increment", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		var p authorization.IncrementParams
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.Increment(c.Ctx, tx, c.Account, c.Now, id, p)
+	})
+	helper("reverse", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		var p struct {
+			ReverseAmount *int64 `json:"reverse_amount"`
+		}
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		return authorization.Reverse(c.Ctx, tx, c.Account, c.Now, id, p.ReverseAmount)
+	})
+	helper("fraud_challenges/respond", func(c *api.Call, tx store.Tx, id string) (any, error) {
+		confirmed, _ := c.Params["confirmed"].(bool)
+		return authorization.RespondToChallenge(c.Ctx, tx, c.Account, c.Now, id, confirmed)
+	})
+}
