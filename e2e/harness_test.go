@@ -5,9 +5,9 @@ import (
 	"context"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -17,12 +17,13 @@ import (
 	"github.com/stripe/stripe-go/v85"
 
 	"github.com/localissuing/localissuing/api"
+	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/routes"
 	"github.com/localissuing/localissuing/spec"
 	"github.com/localissuing/localissuing/spec/spectest"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/webhook"
 )
 
 // env is a running localissuing on a loopback port with its own database,
@@ -34,16 +35,32 @@ type env struct {
 	Key   string
 	Store store.Store
 	dir   string
+	db    string // the PostgreSQL DSN, if on PostgreSQL (engines_test.go)
+
+	// Webhooks, when set, runs a dispatcher beside the server with these
+	// settings (Store and Clock are the env's); Dispatcher is it, started
+	// if AutoDeliver, else driven by the test with Poll. ForwardTo
+	// subscribes a URL to every event as --forward-to does; ForwardSecret
+	// is its signing secret.
+	Webhooks      *webhook.Config
+	AutoDeliver   bool
+	Dispatcher    *webhook.Dispatcher
+	ForwardTo     string
+	ForwardSecret string
 
 	stopFn func()
 }
 
 // newEnv starts a server on 127.0.0.1:0 backed by a SQLite file in a temp
-// directory.
-func newEnv(t *testing.T) *env {
+// directory (or by PostgreSQL: see engines_test.go). Options set fields of
+// the env before it starts.
+func newEnv(t *testing.T, options ...func(*env)) *env {
 	t.Helper()
 	e := &env{t: t, dir: t.TempDir(), Clock: issuing.NewManualClock(time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC))}
 	e.Key = "sk_test_" + issuing.RandomString(24)
+	for _, o := range options {
+		o(e)
+	}
 	e.start()
 	return e
 }
@@ -51,13 +68,31 @@ func newEnv(t *testing.T) *env {
 func (e *env) start() {
 	t := e.t
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), filepath.Join(e.dir, "localissuing.db"))
+	st, err := e.openStore()
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
 	e.Store = st
 	srv := api.New(api.Config{Store: st, Clock: e.Clock})
 	routes.Register(srv)
+	// As the command does at every start: without ForwardTo, an earlier
+	// start's forwarding ends.
+	if e.ForwardSecret, err = event.Forward(context.Background(), st, e.Clock.Now().Unix(), e.ForwardTo); err != nil {
+		t.Fatalf("forward-to: %v", err)
+	}
+	var dispatcher *webhook.Dispatcher
+	if e.Webhooks != nil {
+		cfg := *e.Webhooks
+		cfg.Store, cfg.Clock = st, e.Clock
+		if cfg.Logger == nil {
+			cfg.Logger = slog.New(slog.DiscardHandler)
+		}
+		dispatcher = webhook.New(cfg)
+		if e.AutoDeliver {
+			dispatcher.Start()
+		}
+	}
+	e.Dispatcher = dispatcher
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
@@ -81,6 +116,9 @@ func (e *env) start() {
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 		<-done
+		if dispatcher != nil {
+			dispatcher.Stop()
+		}
 		_ = st.Close()
 	}
 	e.stopFn = stop

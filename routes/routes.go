@@ -11,5 +11,12 @@ func Register(s *api.Server) {
 	cardholders(s)
 	cards(s)
 	tokens(s)
+	authorizations(s)
+	transactions(s)
+	disputes(s)
+	physicalBundles(s)
+	designs(s)
+	settlements(s)
 	events(s)
+	webhookEndpoints(s)
 }

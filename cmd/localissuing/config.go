@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"regexp"
 	"strings"
 )
 
@@ -17,16 +18,21 @@ type config struct {
 	db          string
 	allowedKeys map[string]bool
 	logLevel    slog.Level
+	pprof       string // loopback address for net/http/pprof; empty means off
+	webhooks    webhookSettings
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
 	fs := flag.NewFlagSet("localissuing", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", envOr(getenv, "LOCALISSUING_ADDR", "127.0.0.1:12111"), "address to listen on (LOCALISSUING_ADDR)")
-	db := fs.String("db", envOr(getenv, "LOCALISSUING_DB", "localissuing.db"), "SQLite file path or :memory: (LOCALISSUING_DB)")
+	db := fs.String("db", envOr(getenv, "LOCALISSUING_DB", "localissuing.db"), "SQLite file path, :memory:, or a postgres:// URL (LOCALISSUING_DB)")
 	keys := fs.String("keys", getenv("LOCALISSUING_KEYS"), "comma-separated API keys to accept; empty accepts any sk_test_/rk_test_/sk_live_ key (LOCALISSUING_KEYS)")
 	keysFile := fs.String("keys-file", getenv("LOCALISSUING_KEYS_FILE"), "file with one accepted API key per line (LOCALISSUING_KEYS_FILE)")
 	level := fs.String("log-level", envOr(getenv, "LOCALISSUING_LOG_LEVEL", "info"), "debug, info, warn or error (LOCALISSUING_LOG_LEVEL)")
+	pprofAddr := fs.String("pprof", getenv("LOCALISSUING_PPROF"), "loopback address to serve net/http/pprof on, e.g. 127.0.0.1:6060; off when empty (LOCALISSUING_PPROF)")
+	forwardTo := fs.String("forward-to", getenv("LOCALISSUING_FORWARD_TO"), "URL sent every event of every account, signed with a secret printed at start-up (LOCALISSUING_FORWARD_TO)")
+	retries := fs.String("webhook-retries", envOr(getenv, "LOCALISSUING_WEBHOOK_RETRIES", "stripe"), "webhook retry schedule: stripe, fast, none, or waits such as 10s,1m,5m (LOCALISSUING_WEBHOOK_RETRIES)")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		var b strings.Builder
@@ -34,7 +40,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		fs.PrintDefaults()
 		return config{}, fmt.Errorf("%w\nflags:\n%s", err, b.String())
 	}
-	cfg := config{addr: *addr, db: *db, allowedKeys: map[string]bool{}}
+	cfg := config{addr: *addr, db: *db, allowedKeys: map[string]bool{}, pprof: *pprofAddr}
+	if err := checkLoopback(cfg.pprof); err != nil {
+		return config{}, err
+	}
+	var err error
+	if cfg.webhooks, err = loadWebhookSettings(*forwardTo, *retries); err != nil {
+		return config{}, err
+	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
 		return config{}, fmt.Errorf("log level %q: %w", *level, err)
 	}
@@ -76,21 +89,30 @@ func envOr(getenv func(string) string, name, def string) string {
 	return def
 }
 
-// dbForDisplay hides a password in a connection string.
+// dbForDisplay hides a password in a connection string: the one in the
+// URL's user information and a password= parameter.
 func (c config) dbForDisplay() string {
-	if i := strings.Index(c.db, "://"); i >= 0 {
-		if at := strings.LastIndex(c.db, "@"); at > i {
-			creds := c.db[i+3 : at]
-			if user, _, ok := strings.Cut(creds, ":"); ok {
-				return c.db[:i+3] + user + ":****" + c.db[at:]
+	db := c.db
+	if i := strings.Index(db, "://"); i >= 0 {
+		host := db[i+3:]
+		if end := strings.IndexAny(host, "/?#"); end >= 0 {
+			host = host[:end]
+		}
+		if at := strings.LastIndex(host, "@"); at >= 0 {
+			if user, _, ok := strings.Cut(host[:at], ":"); ok {
+				db = db[:i+3] + user + ":****" + db[i+3+at:]
 			}
 		}
 	}
-	return c.db
+	return passwordParam.ReplaceAllString(db, "${1}****")
 }
+
+// passwordParam finds the value of a password parameter of a URL's query
+// or of a keyword/value connection string.
+var passwordParam = regexp.MustCompile(`((?:^|[?&\s])password=)[^&\s]*`)
 
 // logAttrs describes the configuration for the start-up log; keys are
 // secrets and only counted.
 func (c config) logAttrs() []any {
-	return []any{"addr", c.addr, "db", c.dbForDisplay(), "allowed_keys", len(c.allowedKeys), "log_level", c.logLevel.String()}
+	return []any{"addr", c.addr, "db", c.dbForDisplay(), "allowed_keys", len(c.allowedKeys), "log_level", c.logLevel.String(), "pprof", c.pprof}
 }

@@ -39,15 +39,31 @@ func main() {
 // the database.
 func run(ctx context.Context, cfg config, out *os.File) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	specLoaded := preloadSpec()
 	st, err := openStore(ctx, cfg.db)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
+	if err := specLoaded(); err != nil {
+		return err
+	}
 
 	srv := api.New(api.Config{Store: st, Logger: log, Auth: api.Authenticator{Allowed: cfg.allowedKeys}})
 	routes.Register(srv)
+	stopWebhooks, err := startWebhooks(ctx, st, srv.Clock(), cfg.webhooks, log, out)
+	if err != nil {
+		return err
+	}
+	defer stopWebhooks()
 
+	if cfg.pprof != "" {
+		url, err := servePprof(cfg.pprof, log)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "localissuing profiling on %s\n", url)
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.addr, err)
