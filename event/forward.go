@@ -26,7 +26,7 @@ func Forward(ctx context.Context, st store.Store, now int64, url string) (string
 		}
 	}
 	var secret string
-	err := st.Update(ctx, func(tx store.Tx) error {
+	update := func(tx store.Tx) error {
 		obj, err := tx.GetForUpdate(ctx, allAccounts, EndpointKind, forwardID)
 		if errors.Is(err, store.ErrNotFound) {
 			if url == "" {
@@ -52,7 +52,13 @@ func Forward(ctx context.Context, st store.Store, now int64, url string) (string
 		}
 		secret = e.Secret
 		return saveEndpoint(ctx, tx, allAccounts, e, false)
-	})
+	}
+	err := st.Update(ctx, update)
+	if errors.Is(err, store.ErrDuplicate) {
+		// Another process sharing the database created the endpoint at the
+		// same moment: take the one it made.
+		err = st.Update(ctx, update)
+	}
 	if err != nil {
 		return "", fmt.Errorf("forward-to: %w", err)
 	}
