@@ -2,13 +2,13 @@ package authorization
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -125,39 +125,16 @@ func (r *record) view(ctx context.Context, rd store.Reader, account string) (*Au
 }
 
 func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id string) (*record, error) {
-	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, "authorization")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load authorization %s: %w", id, err)
-	}
-	return decode(obj)
+	return document.LoadForUpdate[record](ctx, tx, acct, kind, id, "authorization")
 }
 
-func decode(obj store.Object) (*record, error) {
-	var r record
-	if err := json.Unmarshal(obj.Data, &r); err != nil {
-		return nil, fmt.Errorf("decode authorization %s: %w", obj.ID, err)
-	}
-	return &r, nil
-}
+func decode(obj store.Object) (*record, error) { return document.Decode[record](kind, obj) }
 
 // save writes an authorization with its card as Parent, so that a card's
 // authorizations list by index.
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode authorization: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.Card, Data: data}
-	if insert {
-		err = tx.Insert(ctx, &obj)
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store authorization %s: %w", r.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: r.ID, Created: r.Created, Parent: r.Card}, r, insert)
 }
+
+// kind is how package document names this package's objects.
+var kind = document.Kind{Name: Kind, Noun: Noun}

@@ -2,13 +2,13 @@ package card
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/design"
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -399,37 +399,14 @@ func (r *record) view(holder *cardholder.Cardholder, reveal Secrets) *Card {
 }
 
 func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id string) (*record, error) {
-	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, "card")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load card %s: %w", id, err)
-	}
-	return decode(obj)
+	return document.LoadForUpdate[record](ctx, tx, acct, kind, id, "card")
 }
 
-func decode(obj store.Object) (*record, error) {
-	var r record
-	if err := json.Unmarshal(obj.Data, &r); err != nil {
-		return nil, fmt.Errorf("decode card %s: %w", obj.ID, err)
-	}
-	return &r, nil
-}
+func decode(obj store.Object) (*record, error) { return document.Decode[record](kind, obj) }
 
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode card: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.Cardholder, Data: data}
-	if insert {
-		err = tx.Insert(ctx, &obj)
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store card %s: %w", r.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: r.ID, Created: r.Created, Parent: r.Cardholder}, r, insert)
 }
+
+// kind is how package document names this package's objects.
+var kind = document.Kind{Name: Kind, Noun: Noun}

@@ -2,11 +2,11 @@ package design
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/physicalbundle"
@@ -174,44 +174,35 @@ func Render(obj store.Object) (*Design, error) {
 }
 
 func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id, param string) (*record, error) {
-	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	r, err := document.LoadForUpdate[record](ctx, tx, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("load personalization design %s: %w", id, err)
+		return nil, err
 	}
-	return decode(obj)
+	withCarrierText(r)
+	return r, nil
 }
 
 func decode(obj store.Object) (*record, error) {
-	var r record
-	if err := json.Unmarshal(obj.Data, &r); err != nil {
-		return nil, fmt.Errorf("decode personalization design %s: %w", obj.ID, err)
+	r, err := document.Decode[record](kind, obj)
+	if err != nil {
+		return nil, err
 	}
+	withCarrierText(r)
+	return r, nil
+}
+
+// withCarrierText gives a design without carrier text an empty one, the
+// shape the API shows.
+func withCarrierText(r *record) {
 	if r.CarrierText == nil {
 		r.CarrierText = &CarrierText{}
 	}
-	return &r, nil
 }
 
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
 	r.IsDefault = r.Preferences.IsDefault
 	r.IsPlatformDefault = r.Preferences.IsPlatformDefault != nil && *r.Preferences.IsPlatformDefault
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode personalization design: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.PhysicalBundle, Data: data}
-	if insert {
-		err = tx.Insert(ctx, &obj)
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store personalization design %s: %w", r.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: r.ID, Created: r.Created, Parent: r.PhysicalBundle}, r, insert)
 }
 
 // nonEmpty is nil for "", the way the API shows an unset string.
@@ -228,3 +219,6 @@ func orEmpty(s []string) []string {
 	}
 	return s
 }
+
+// kind is how package document names designs.
+var kind = document.Kind{Name: Kind, Noun: Noun}

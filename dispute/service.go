@@ -2,11 +2,11 @@ package dispute
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -248,39 +248,16 @@ func change(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 }
 
 func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id string) (*record, error) {
-	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, "dispute")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load dispute %s: %w", id, err)
-	}
-	return decode(obj)
+	return document.LoadForUpdate[record](ctx, tx, acct, kind, id, "dispute")
 }
 
-func decode(obj store.Object) (*record, error) {
-	var r record
-	if err := json.Unmarshal(obj.Data, &r); err != nil {
-		return nil, fmt.Errorf("decode dispute %s: %w", obj.ID, err)
-	}
-	return &r, nil
-}
+func decode(obj store.Object) (*record, error) { return document.Decode[record](kind, obj) }
 
 // save writes a dispute with its transaction as Parent, so that a
 // transaction's disputes list by index.
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode dispute: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.Transaction, Data: data}
-	if insert {
-		err = tx.Insert(ctx, &obj)
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store dispute %s: %w", r.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: r.ID, Created: r.Created, Parent: r.Transaction}, r, insert)
 }
+
+// kind is how package document names this package's objects.
+var kind = document.Kind{Name: Kind, Noun: Noun}

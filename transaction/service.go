@@ -2,11 +2,11 @@ package transaction
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -97,39 +97,16 @@ func saveUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, now time
 }
 
 func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id, param string) (*record, error) {
-	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load transaction %s: %w", id, err)
-	}
-	return decode(obj)
+	return document.LoadForUpdate[record](ctx, tx, acct, kind, id, param)
 }
 
-func decode(obj store.Object) (*record, error) {
-	var r record
-	if err := json.Unmarshal(obj.Data, &r); err != nil {
-		return nil, fmt.Errorf("decode transaction %s: %w", obj.ID, err)
-	}
-	return &r, nil
-}
+func decode(obj store.Object) (*record, error) { return document.Decode[record](kind, obj) }
 
 // save writes a transaction with its card as Parent, so that a card's
 // transactions list by index.
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, r *record, insert bool) error {
-	data, err := json.Marshal(r)
-	if err != nil {
-		return fmt.Errorf("encode transaction: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: r.ID, Created: r.Created, Parent: r.Card, Data: data}
-	if insert {
-		err = tx.Insert(ctx, &obj)
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store transaction %s: %w", r.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: r.ID, Created: r.Created, Parent: r.Card}, r, insert)
 }
+
+// kind is how package document names this package's objects.
+var kind = document.Kind{Name: Kind, Noun: Noun}
