@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -14,19 +13,8 @@ import (
 
 	"github.com/localissuing/localissuing/store"
 	"github.com/localissuing/localissuing/store/postgres/pgtest"
+	"github.com/localissuing/localissuing/store/storetest"
 )
-
-// benchDoc is about the size of a stored card: 1 KB of JSON, as in the
-// SQLite engine's benchmarks, so that the two compare.
-var benchDoc = func() string {
-	s := `{"object":"issuing.card","brand":"Visa","currency":"usd","exp_month":8,"exp_year":2030,"last4":"4242","livemode":false,"status":"active","type":"virtual","metadata":{"order":"6735"},"pad":"`
-	return s + strings.Repeat("x", 1024-len(s)-2) + `"}`
-}()
-
-func benchObject(i int) *store.Object {
-	return &store.Object{Account: "acct_1", Kind: "issuing.card", ID: fmt.Sprintf("ic_%08d", i),
-		Created: 1700000000 + int64(i), Parent: fmt.Sprint("ich_", i%10), Data: []byte(benchDoc)}
-}
 
 // seed opens a store on a new schema holding n cards, copied in with COPY
 // in one statement, and analyzed, as autovacuum would have by then.
@@ -39,7 +27,7 @@ func seed(b *testing.B, n int) *Store {
 	b.Cleanup(func() { s.Close() })
 	rows := make([][]any, n)
 	for i := range rows {
-		o := benchObject(i)
+		o := storetest.BenchObject(i)
 		rows[i] = []any{o.ID, o.Account, o.Kind, o.Created, o.Parent, o.Data}
 	}
 	_, err = s.pool.CopyFrom(b.Context(), pgx.Identifier{"objects"},
@@ -63,74 +51,7 @@ func BenchmarkStore(b *testing.B) {
 	}
 }
 
-func benchStore(b *testing.B, n int) {
-	s := seed(b, n)
-	ctx := b.Context()
-	get := func(rng *rand.Rand) error {
-		return s.View(ctx, func(r store.Reader) error {
-			_, err := r.Get(ctx, "acct_1", "issuing.card", fmt.Sprintf("ic_%08d", rng.IntN(n)))
-			return err
-		})
-	}
-	list := func(rng *rand.Rand) error {
-		return s.View(ctx, func(r store.Reader) error {
-			// A later page: a cursor, then 10 objects and one to tell HasMore.
-			p, err := r.List(ctx, store.Query{Account: "acct_1", Kind: "issuing.card", Limit: 10,
-				StartingAfter: fmt.Sprintf("ic_%08d", 11+rng.IntN(n-11))})
-			if err == nil && len(p.Objects) != 10 {
-				err = fmt.Errorf("list returned %d objects", len(p.Objects))
-			}
-			return err
-		})
-	}
-	for _, op := range []struct {
-		name string
-		fn   func(*rand.Rand) error
-	}{{"Get", get}, {"List", list}} {
-		b.Run(op.name, func(b *testing.B) {
-			rng := rand.New(rand.NewPCG(1, 2))
-			for b.Loop() {
-				if err := op.fn(rng); err != nil {
-					b.Fatal(err)
-				}
-			}
-		})
-		b.Run(op.name+"Parallel", func(b *testing.B) {
-			var seed atomic.Uint64
-			b.RunParallel(func(pb *testing.PB) {
-				rng := rand.New(rand.NewPCG(seed.Add(1), 2))
-				for pb.Next() {
-					if err := op.fn(rng); err != nil {
-						b.Error(err)
-						return
-					}
-				}
-			})
-		})
-	}
-	// Last, so that the reads above see exactly n rows.
-	var next atomic.Int64
-	next.Store(int64(n))
-	b.Run("Insert", func(b *testing.B) {
-		for b.Loop() {
-			o := benchObject(int(next.Add(1)))
-			if err := s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, o) }); err != nil {
-				b.Fatal(err)
-			}
-		}
-	})
-	b.Run("InsertParallel", func(b *testing.B) {
-		b.RunParallel(func(pb *testing.PB) {
-			for pb.Next() {
-				o := benchObject(int(next.Add(1)))
-				if err := s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, o) }); err != nil {
-					b.Error(err)
-					return
-				}
-			}
-		})
-	})
-}
+func benchStore(b *testing.B, n int) { storetest.Bench(b, seed(b, n), n) }
 
 // BenchmarkContendedUpdate is the measurement behind Update's isolation
 // level: parallel read-modify-write transactions on one object (the
