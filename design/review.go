@@ -50,7 +50,7 @@ func Review(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	}
 	// The action's own event carries the design as it now is, without
 	// previous attributes, which only .updated events have.
-	if err := event.Created(ctx, tx, acct, now.Unix(), rule.event, after); err != nil {
+	if err := event.Happened(ctx, tx, acct, now.Unix(), rule.event, after); err != nil {
 		return nil, err
 	}
 	return after, nil

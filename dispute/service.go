@@ -124,7 +124,7 @@ func Submit(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	if err := event.Created(ctx, tx, acct, now.Unix(), "issuing_dispute.submitted", d); err != nil {
+	if err := event.Happened(ctx, tx, acct, now.Unix(), "issuing_dispute.submitted", d); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -170,7 +170,7 @@ func Resolve(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Ti
 		types = append(types, "issuing_dispute.funds_reinstated")
 	}
 	for _, typ := range types {
-		if err := event.Created(ctx, tx, acct, now.Unix(), typ, d); err != nil {
+		if err := event.Happened(ctx, tx, acct, now.Unix(), typ, d); err != nil {
 			return nil, err
 		}
 	}

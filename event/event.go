@@ -56,6 +56,13 @@ type Request struct {
 
 // Created records that object came into being.
 func Created(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any) error {
+	return Happened(ctx, tx, acct, created, typ, object)
+}
+
+// Happened records an event that carries the object as it is now and no
+// previous attributes: a creation, or a step such as a dispute's
+// submission that has a type of its own.
+func Happened(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any) error {
 	_, err := record(ctx, tx, acct, created, typ, object, nil)
 	return err
 }
