@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -131,10 +132,14 @@ func isAnswer(err error) bool {
 
 // execWrite runs fn in one transaction, renders its result and, when rec is
 // not nil, saves the response under the idempotency key in that same
-// transaction, after reading the key again in it.
+// transaction, after reading the key again in it. A fn that answers with
+// Continue commits what it wrote, waits outside any transaction, and
+// finishes in a second one, which alone holds the response and the key.
 func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.IdempotencyRecord) (int, []byte, error) {
 	var body []byte
+	var next *Continue
 	err := s.store.Update(c.Ctx, func(tx store.Tx) error {
+		body, next = nil, nil
 		if rec != nil {
 			if err := priorOutcome(c, *rec, tx); err != nil {
 				return err
@@ -143,6 +148,10 @@ func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.Idempo
 		v, err := fn(c, tx)
 		if err != nil {
 			return err
+		}
+		if cont, ok := v.(Continue); ok {
+			next = &cont
+			return nil
 		}
 		if body, err = s.encode(c, tx, op, v); err != nil {
 			return err
@@ -153,7 +162,22 @@ func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.Idempo
 		rec.Status, rec.Body = http.StatusOK, body
 		return tx.SaveIdempotency(c.Ctx, *rec)
 	})
+	if err == nil && next != nil {
+		// What was written is committed: the request finishes even if
+		// its client goes away meanwhile.
+		c.Ctx = context.WithoutCancel(c.Ctx)
+		return s.execWrite(c, op, next.Wait(c), rec)
+	}
 	return http.StatusOK, body, err
+}
+
+// Continue is what a WriteFunc returns when its answer depends on something
+// outside the store that must see what it wrote first, as a real-time
+// authorization endpoint must see the pending authorization. The first
+// transaction commits; Wait then runs with no transaction open, and the
+// WriteFunc it returns makes the response in a second transaction.
+type Continue struct {
+	Wait func(c *Call) WriteFunc
 }
 
 func (s *Server) claim(slot string) bool {

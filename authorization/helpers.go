@@ -219,7 +219,10 @@ type IncrementParams struct {
 // the first against the card as it is now, and recorded in
 // request_history; approved, the authorization holds more, declined, it
 // holds what it held.
-func Increment(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id string, p IncrementParams) (*Authorization, error) {
+//
+// With opts.AwaitRequest an increment the rules approve is left to the
+// real-time endpoint, as Create leaves a first request.
+func Increment(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id string, p IncrementParams, opts Options) (*Authorization, error) {
 	// Locks are taken card first, then cardholder, then authorization,
 	// the order every request that spends follows.
 	cardID, err := cardOf(ctx, tx, acct, id)
@@ -250,11 +253,21 @@ func Increment(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 		return nil, err
 	}
 	d := Decide(in)
+	merchant := r.merchantFor(p.IncrementAmount)
+	if d.Approved && opts.AwaitRequest {
+		if p.IsAmountControllable != nil {
+			r.IsAmountControllable = *p.IsAmountControllable
+		}
+		r.PendingRequest = r.pendingRequest(p.IncrementAmount, merchant)
+		if err := save(ctx, tx, acct, r, false); err != nil {
+			return nil, err
+		}
+		return r.view(ctx, tx, acct.ID)
+	}
 	return change(ctx, tx, acct, now, r, func() error {
 		if p.IsAmountControllable != nil {
 			r.IsAmountControllable = *p.IsAmountControllable
 		}
-		merchant := r.merchantFor(p.IncrementAmount)
 		r.RequestHistory = append(r.RequestHistory, r.request(now, p.IncrementAmount, merchant, d))
 		if d.Approved {
 			r.Amount += p.IncrementAmount

@@ -11,12 +11,12 @@ import (
 
 // Real-time authorization: an endpoint subscribed to
 // issuing_authorization.request answers each request that Stripe's rules
-// approve. The pieces for it are here, the HTTP exchange is not: Create
-// with Options.AwaitRequest stores the authorization with its
-// pending_request and decides nothing, the request event is sent with that
-// object, and ResolveRequest records the endpoint's answer (or its failure
-// to answer) in a later transaction. Approve and Decline, the deprecated
-// calls that answer while the endpoint is being asked, do the same.
+// approve. Create and Increment with Options.AwaitRequest store the
+// authorization with its pending_request and decide nothing; package
+// realtime sends the request event with that object, and ResolveRequest
+// records the endpoint's answer (or its failure to answer) in a later
+// transaction. Approve and Decline, the deprecated calls that answer while
+// the endpoint is being asked, do the same.
 
 // Answer is how a pending request was decided outside Stripe's own rules.
 type Answer struct {
@@ -27,6 +27,9 @@ type Answer struct {
 	// Reason is webhook_approved, webhook_declined, webhook_error or
 	// webhook_timeout.
 	Reason string
+	// Message, when set, explains the reason (request_history's
+	// reason_message).
+	Message string
 	// Metadata is merged into the authorization's.
 	Metadata any
 }
@@ -77,7 +80,7 @@ func ResolveRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now 
 		return nil, err
 	}
 	r.Metadata = md
-	d := Decision{Approved: a.Approved, Reason: a.Reason}
+	d := Decision{Approved: a.Approved, Reason: a.Reason, Message: a.Message}
 	r.RequestHistory = append(r.RequestHistory, r.request(now, pr.Amount, pr.MerchantAmount, d))
 	r.PendingRequest = nil
 	switch {
@@ -106,6 +109,20 @@ func ResolveRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now 
 		return nil, err
 	}
 	return after, nil
+}
+
+// SettleRequest records a real-time endpoint's answer unless the request
+// was answered meanwhile by the deprecated approve or decline calls, whose
+// answer stands: then it returns the authorization as it is.
+func SettleRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id string, a Answer) (*Authorization, error) {
+	r, err := loadForUpdate(ctx, tx, acct, id)
+	if err != nil {
+		return nil, err
+	}
+	if r.PendingRequest == nil {
+		return r.view(ctx, tx, acct.ID)
+	}
+	return ResolveRequest(ctx, tx, acct, now, id, a)
 }
 
 // Approve is the deprecated call that approves a pending request while a

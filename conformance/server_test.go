@@ -28,7 +28,7 @@ func startServer(t *testing.T) string {
 	// the test's output.
 	logger := slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelWarn}))
 	srv := api.New(api.Config{Store: st, Logger: logger})
-	routes.Register(srv)
+	routes.Register(srv, routes.Config{})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)

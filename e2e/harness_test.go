@@ -19,6 +19,7 @@ import (
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/realtime"
 	"github.com/localissuing/localissuing/routes"
 	"github.com/localissuing/localissuing/spec"
 	"github.com/localissuing/localissuing/spec/spectest"
@@ -48,6 +49,9 @@ type env struct {
 	ForwardTo     string
 	ForwardSecret string
 
+	// RealTime is how real-time authorization endpoints are asked.
+	RealTime realtime.Config
+
 	stopFn func()
 }
 
@@ -74,7 +78,7 @@ func (e *env) start() {
 	}
 	e.Store = st
 	srv := api.New(api.Config{Store: st, Clock: e.Clock})
-	routes.Register(srv)
+	routes.Register(srv, routes.Config{RealTime: e.RealTime})
 	// As the command does at every start: without ForwardTo, an earlier
 	// start's forwarding ends.
 	if e.ForwardSecret, err = event.Forward(context.Background(), st, e.Clock.Now().Unix(), e.ForwardTo); err != nil {

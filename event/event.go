@@ -16,6 +16,7 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/localissuing/localissuing/issuing"
@@ -63,7 +64,7 @@ func Created(ctx context.Context, tx store.Tx, acct issuing.Account, created int
 // previous attributes: a creation, or a step such as a dispute's
 // submission that has a type of its own.
 func Happened(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any) error {
-	_, err := record(ctx, tx, acct, created, typ, object, nil)
+	_, err := record(ctx, tx, acct, created, typ, object, nil, "")
 	return err
 }
 
@@ -78,11 +79,13 @@ func Updated(ctx context.Context, tx store.Tx, acct issuing.Account, created int
 	if len(prev) == 0 {
 		return nil
 	}
-	_, err = record(ctx, tx, acct, created, typ, after, prev)
+	_, err = record(ctx, tx, acct, created, typ, after, prev, "")
 	return err
 }
 
-func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any, prev map[string]any) (*Event, error) {
+// record stores an event and owes it to every subscribed endpoint but the
+// one with id skip, which is sent it another way.
+func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any, prev map[string]any, skip string) (*Event, error) {
 	body, err := json.Marshal(object)
 	if err != nil {
 		return nil, fmt.Errorf("event %s: encode object: %w", typ, err)
@@ -108,6 +111,7 @@ func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int6
 	if err != nil {
 		return nil, fmt.Errorf("event %s: %w", typ, err)
 	}
+	to = slices.DeleteFunc(to, func(ep *Endpoint) bool { return ep.ID == skip })
 	e.PendingWebhooks = int64(len(to))
 	data, err := json.Marshal(e)
 	if err != nil {

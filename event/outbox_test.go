@@ -46,7 +46,7 @@ func TestSettle(t *testing.T) {
 				}
 				// 2^53+1 is not a float64: previous_attributes must keep it.
 				ev, err = record(ctx, tx, acct, at.Unix(), "issuing_card.created", map[string]any{"id": "ic_1"},
-					map[string]any{"amount": json.Number("9007199254740993")})
+					map[string]any{"amount": json.Number("9007199254740993")}, "")
 				return err
 			})
 			if err != nil {

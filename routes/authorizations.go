@@ -5,10 +5,11 @@ import (
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/authorization"
+	"github.com/localissuing/localissuing/realtime"
 	"github.com/localissuing/localissuing/store"
 )
 
-func authorizations(s *api.Server) {
+func authorizations(s *api.Server, rt *realtime.Asker) {
 	s.RegisterKind(api.Kind{Name: authorization.Kind, Noun: authorization.Noun,
 		Render: func(ctx context.Context, rd store.Reader, obj store.Object) (any, error) {
 			return authorization.Render(ctx, rd, obj)
@@ -55,7 +56,9 @@ func authorizations(s *api.Server) {
 		if err := c.Decode(&p); err != nil {
 			return nil, err
 		}
-		return authorization.Create(c.Ctx, tx, c.Account, c.Now, p, authorization.Options{})
+		return askRealTime(s, rt, c, tx, func(opts authorization.Options) (*authorization.Authorization, error) {
+			return authorization.Create(c.Ctx, tx, c.Account, c.Now, p, opts)
+		})
 	})
 	helper("capture", func(c *api.Call, tx store.Tx, id string) (any, error) {
 		var p authorization.CaptureParams
@@ -79,7 +82,9 @@ func authorizations(s *api.Server) {
 		if err := c.Decode(&p); err != nil {
 			return nil, err
 		}
-		return authorization.Increment(c.Ctx, tx, c.Account, c.Now, id, p)
+		return askRealTime(s, rt, c, tx, func(opts authorization.Options) (*authorization.Authorization, error) {
+			return authorization.Increment(c.Ctx, tx, c.Account, c.Now, id, p, opts)
+		})
 	})
 	helper("reverse", func(c *api.Call, tx store.Tx, id string) (any, error) {
 		var p struct {
@@ -94,4 +99,31 @@ func authorizations(s *api.Server) {
 		confirmed, _ := c.Params["confirmed"].(bool)
 		return authorization.RespondToChallenge(c.Ctx, tx, c.Account, c.Now, id, confirmed)
 	})
+}
+
+// askRealTime runs request (a new authorization or an increment) and,
+// when the account has a real-time endpoint and Stripe's rules approve,
+// asks the endpoint before answering: the pending authorization commits
+// first, so that the endpoint can read it, and approve or decline it
+// through the API, while it is asked.
+func askRealTime(s *api.Server, rt *realtime.Asker, c *api.Call, tx store.Tx,
+	request func(authorization.Options) (*authorization.Authorization, error)) (any, error) {
+	ep, err := realtime.Endpoint(c.Ctx, tx, c.Account.ID)
+	if err != nil {
+		return nil, err
+	}
+	a, err := request(authorization.Options{AwaitRequest: ep != nil})
+	if err != nil || a.PendingRequest == nil {
+		return a, err
+	}
+	q, err := realtime.Begin(c.Ctx, tx, c.Account, c.Now, ep, a)
+	if err != nil {
+		return nil, err
+	}
+	return api.Continue{Wait: func(c *api.Call) api.WriteFunc {
+		v := rt.Ask(c.Ctx, s.Store(), c.Account, s.Clock(), q)
+		return func(c *api.Call, tx store.Tx) (any, error) {
+			return realtime.Finish(c.Ctx, tx, c.Account, c.Now, q, v)
+		}
+	}}, nil
 }

@@ -33,7 +33,7 @@ func newBenchServer(b *testing.B, tokens int) *benchServer {
 	}
 	b.Cleanup(func() { st.Close() })
 	srv := api.New(api.Config{Store: st})
-	routes.Register(srv)
+	routes.Register(srv, routes.Config{})
 	s := &benchServer{h: srv}
 	holder := s.create(b, "/v1/issuing/cardholders", "name=Jenny+Rosen&email=jenny@example.com"+
 		"&billing[address][line1]=1+Main+St&billing[address][city]=San+Francisco"+

@@ -4,14 +4,24 @@
 // package api's; the rules are the resource packages'.
 package routes
 
-import "github.com/localissuing/localissuing/api"
+import (
+	"github.com/localissuing/localissuing/api"
+	"github.com/localissuing/localissuing/realtime"
+)
+
+// Config holds the settings of resources that have any; the zero value
+// is Stripe's defaults.
+type Config struct {
+	// RealTime is how real-time authorization endpoints are asked.
+	RealTime realtime.Config
+}
 
 // Register adds every resource's kinds and routes to s.
-func Register(s *api.Server) {
+func Register(s *api.Server, cfg Config) {
 	cardholders(s)
 	cards(s)
 	tokens(s)
-	authorizations(s)
+	authorizations(s, realtime.New(cfg.RealTime))
 	transactions(s)
 	disputes(s)
 	physicalBundles(s)

@@ -9,6 +9,9 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
+
+	"github.com/localissuing/localissuing/realtime"
 )
 
 // config is everything the server can be told, from flags or the
@@ -20,6 +23,7 @@ type config struct {
 	logLevel    slog.Level
 	pprof       string // loopback address for net/http/pprof; empty means off
 	webhooks    webhookSettings
+	realTime    realtime.Config
 }
 
 func loadConfig(args []string, getenv func(string) string) (config, error) {
@@ -33,6 +37,8 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	pprofAddr := fs.String("pprof", getenv("LOCALISSUING_PPROF"), "loopback address to serve net/http/pprof on, e.g. 127.0.0.1:6060; off when empty (LOCALISSUING_PPROF)")
 	forwardTo := fs.String("forward-to", getenv("LOCALISSUING_FORWARD_TO"), "URL sent every event of every account, signed with a secret printed at start-up (LOCALISSUING_FORWARD_TO)")
 	retries := fs.String("webhook-retries", envOr(getenv, "LOCALISSUING_WEBHOOK_RETRIES", "stripe"), "webhook retry schedule: stripe, fast, none, or waits such as 10s,1m,5m (LOCALISSUING_WEBHOOK_RETRIES)")
+	authTimeout := fs.String("authorization-timeout", envOr(getenv, "LOCALISSUING_AUTHORIZATION_TIMEOUT", realtime.DefaultTimeout.String()), "how long a real-time authorization endpoint has to answer (LOCALISSUING_AUTHORIZATION_TIMEOUT)")
+	authFallback := fs.String("authorization-fallback", envOr(getenv, "LOCALISSUING_AUTHORIZATION_FALLBACK", "decline"), "decline or approve requests a real-time authorization endpoint does not answer in time (LOCALISSUING_AUTHORIZATION_FALLBACK)")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		var b strings.Builder
@@ -46,6 +52,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	}
 	var err error
 	if cfg.webhooks, err = loadWebhookSettings(*forwardTo, *retries); err != nil {
+		return config{}, err
+	}
+	if cfg.realTime, err = loadRealTime(*authTimeout, *authFallback); err != nil {
 		return config{}, err
 	}
 	if err := cfg.logLevel.UnmarshalText([]byte(*level)); err != nil {
@@ -62,6 +71,19 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		}
 	}
 	return cfg, nil
+}
+
+func loadRealTime(timeout, fallback string) (realtime.Config, error) {
+	d, err := time.ParseDuration(timeout)
+	if err != nil || d <= 0 {
+		return realtime.Config{}, fmt.Errorf("authorization timeout %q: want a positive duration such as 2s or 500ms", timeout)
+	}
+	switch fallback {
+	case "decline", "approve":
+	default:
+		return realtime.Config{}, fmt.Errorf("authorization fallback %q: want decline or approve", fallback)
+	}
+	return realtime.Config{Timeout: d, ApproveOnFallback: fallback == "approve"}, nil
 }
 
 func readKeysFile(path string, into map[string]bool) error {
@@ -114,5 +136,6 @@ var passwordParam = regexp.MustCompile(`((?:^|[?&\s])password=)[^&\s]*`)
 // logAttrs describes the configuration for the start-up log; keys are
 // secrets and only counted.
 func (c config) logAttrs() []any {
-	return []any{"addr", c.addr, "db", c.dbForDisplay(), "allowed_keys", len(c.allowedKeys), "log_level", c.logLevel.String(), "pprof", c.pprof}
+	return []any{"addr", c.addr, "db", c.dbForDisplay(), "allowed_keys", len(c.allowedKeys), "log_level", c.logLevel.String(), "pprof", c.pprof,
+		"authorization_timeout", c.realTime.Timeout.String(), "authorization_fallback_approves", c.realTime.ApproveOnFallback}
 }

@@ -50,7 +50,7 @@ func run(ctx context.Context, cfg config, out *os.File) error {
 	}
 
 	srv := api.New(api.Config{Store: st, Logger: log, Auth: api.Authenticator{Allowed: cfg.allowedKeys}})
-	routes.Register(srv)
+	routes.Register(srv, routes.Config{RealTime: cfg.realTime})
 	stopWebhooks, err := startWebhooks(ctx, st, srv.Clock(), cfg.webhooks, log, out)
 	if err != nil {
 		return err

@@ -1,0 +1,151 @@
+// Package realtime asks an account's real-time authorization endpoint
+// about each authorization request that Stripe's rules approve, as
+// Stripe does: the signed issuing_authorization.request event is POSTed
+// while the request waits, and the endpoint approves or declines it in
+// its response body, or by calling the deprecated approve and decline
+// endpoints before it responds. No usable answer in time is answered by
+// the account's fallback.
+//
+// A request is asked in three steps, so that the endpoint can read the
+// pending authorization while it decides: Begin, in the transaction that
+// stores the pending authorization; Ask, with no transaction open; Finish,
+// in a second transaction.
+package realtime
+
+import (
+	"context"
+	"time"
+
+	"github.com/localissuing/localissuing/authorization"
+	"github.com/localissuing/localissuing/event"
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
+)
+
+// EventType is the event a real-time endpoint subscribes to.
+const EventType = "issuing_authorization.request"
+
+// DefaultTimeout is how long Stripe waits for an answer.
+const DefaultTimeout = 2 * time.Second
+
+// Config is how endpoints are asked.
+type Config struct {
+	// Timeout is how long an endpoint has to answer; zero means
+	// DefaultTimeout.
+	Timeout time.Duration
+	// ApproveOnFallback is the account's default for requests the
+	// endpoint does not answer in time or answers with an error: approve
+	// when true, decline (Stripe's default) when false.
+	ApproveOnFallback bool
+}
+
+// Asker asks real-time endpoints. It is safe for concurrent use.
+type Asker struct {
+	timeout  time.Duration
+	fallback bool
+	client   *client
+}
+
+// New returns an Asker with cfg.
+func New(cfg Config) *Asker {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = DefaultTimeout
+	}
+	return &Asker{timeout: cfg.Timeout, fallback: cfg.ApproveOnFallback, client: newClient(cfg.Timeout)}
+}
+
+// Endpoint returns the account's real-time endpoint, nil when it has none
+// and requests are decided by Stripe's rules alone.
+func Endpoint(ctx context.Context, rd store.Reader, account string) (*event.Endpoint, error) {
+	return event.RealTimeEndpoint(ctx, rd, account, EventType)
+}
+
+// Question is a pending request about to be asked.
+type Question struct {
+	authorization string
+	pending       authorization.PendingRequest
+	event         string
+	endpoint      *event.Endpoint
+	body          []byte
+}
+
+// Begin records the issuing_authorization.request event of a, an
+// authorization stored with a pending request by Create or Increment with
+// Options.AwaitRequest, for endpoint ep. Every other endpoint subscribed
+// to the type is owed the event as a notification.
+func Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, ep *event.Endpoint, a *authorization.Authorization) (*Question, error) {
+	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, a, ep)
+	if err != nil {
+		return nil, err
+	}
+	return &Question{authorization: a.ID, pending: *a.PendingRequest, event: id, endpoint: ep, body: body}, nil
+}
+
+// Verdict is what came of asking.
+type Verdict struct {
+	answer  authorization.Answer
+	attempt event.Outcome
+}
+
+// Ask sends q to its endpoint and returns its answer: the one in the
+// response or else the fallback. When the response carries no decision,
+// Ask waits until the request is answered through the approve or decline
+// call or the timeout ends; an answer given through them, before or
+// during the wait, stands over the verdict (see Finish).
+func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, clock issuing.Clock, q *Question) Verdict {
+	start := time.Now()
+	deadline := start.Add(a.timeout)
+	r := a.client.post(ctx, q.endpoint.URL, q.endpoint.Secret, q.body)
+	v := Verdict{attempt: r.outcome(clock.Now(), time.Since(start), q.endpoint.URL)}
+	answer, decided := a.read(r, q.pending)
+	if decided {
+		v.answer = answer
+		return v
+	}
+	// An endpoint on the deprecated flow calls approve or decline before
+	// it responds; one that responds first still has until the deadline.
+	// Finish keeps the stored answer if there is one; the fallback is
+	// for when there is none.
+	answeredBy(ctx, st, acct, q.authorization, deadline)
+	v.answer = answer
+	return v
+}
+
+// Finish records the verdict on q's authorization, unless it was answered
+// through the API meanwhile, and the attempt in the event's history.
+func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, q *Question, v Verdict) (*authorization.Authorization, error) {
+	if err := event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt); err != nil {
+		return nil, err
+	}
+	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, v.answer)
+}
+
+// answeredBy waits until the authorization's pending request is answered
+// through the API or the deadline passes, and tells which came first. It
+// reads the store, so the answer may come through another process.
+func answeredBy(ctx context.Context, st store.Store, acct issuing.Account, id string, deadline time.Time) bool {
+	const every = 10 * time.Millisecond
+	for {
+		var answered bool
+		err := st.View(ctx, func(rd store.Reader) error {
+			a, err := authorization.Get(ctx, rd, acct, id, "authorization")
+			if err != nil {
+				return err
+			}
+			answered = a.PendingRequest == nil
+			return nil
+		})
+		if err == nil && answered {
+			return true
+		}
+		wait := time.Until(deadline)
+		if wait <= 0 {
+			return false
+		}
+		select {
+		case <-ctx.Done():
+			return false
+		case <-time.After(min(wait, every)):
+		}
+	}
+}
