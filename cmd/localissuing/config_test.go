@@ -1,0 +1,38 @@
+package main
+
+import (
+	"testing"
+	"time"
+)
+
+func TestRealTimeFlags(t *testing.T) {
+	tests := []struct {
+		name     string
+		args     []string
+		env      map[string]string
+		timeout  time.Duration
+		approves bool
+		ok       bool
+	}{
+		{"defaults", nil, nil, 2 * time.Second, false, true},
+		{"flags", []string{"--authorization-timeout", "500ms", "--authorization-fallback", "approve"}, nil, 500 * time.Millisecond, true, true},
+		{"environment", nil, map[string]string{"LOCALISSUING_AUTHORIZATION_TIMEOUT": "3s", "LOCALISSUING_AUTHORIZATION_FALLBACK": "approve"},
+			3 * time.Second, true, true},
+		{"flag wins", []string{"--authorization-fallback=decline"}, map[string]string{"LOCALISSUING_AUTHORIZATION_FALLBACK": "approve"},
+			2 * time.Second, false, true},
+		{"bad timeout", []string{"--authorization-timeout", "soon"}, nil, 0, false, false},
+		{"zero timeout", []string{"--authorization-timeout", "0s"}, nil, 0, false, false},
+		{"bad fallback", []string{"--authorization-fallback", "maybe"}, nil, 0, false, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if (err == nil) != tc.ok {
+				t.Fatalf("loadConfig: %v, want ok=%v", err, tc.ok)
+			}
+			if tc.ok && (cfg.realTime.Timeout != tc.timeout || cfg.realTime.ApproveOnFallback != tc.approves) {
+				t.Errorf("real-time settings %+v, want timeout %s approves %v", cfg.realTime, tc.timeout, tc.approves)
+			}
+		})
+	}
+}
