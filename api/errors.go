@@ -1,11 +1,13 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
 	"strings"
 
 	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
 )
 
 // errorBody is Stripe's error object.
@@ -49,6 +51,12 @@ func statusAndType(k issuing.Kind) (int, string) {
 // that are not *issuing.Error are logged and reported without their text:
 // internal details never reach a client.
 func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBody) {
+	if errors.Is(err, store.ErrConflict) {
+		// A transaction that lost to a concurrent one: nothing was
+		// written, and the SDKs retry a lock_timeout.
+		log.Warn("concurrent transactions collided", "request_id", requestID, "err", err)
+		err = issuing.LockTimeout("objects")
+	}
 	e, ok := issuing.AsError(err)
 	if !ok || e.Kind == issuing.KindInternal {
 		log.Error("internal error", "request_id", requestID, "err", err)

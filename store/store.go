@@ -20,6 +20,10 @@ var (
 	// ErrCursorNotFound means a list cursor (StartingAfter/EndingBefore)
 	// names no object of the queried account and kind.
 	ErrCursorNotFound = errors.New("store: cursor object not found")
+	// ErrConflict means the transaction collided with a concurrent one
+	// (a deadlock or a serialization failure) and was rolled back; the
+	// same work can be tried again.
+	ErrConflict = errors.New("store: conflicting concurrent transaction")
 )
 
 // Object is one stored resource.

@@ -199,3 +199,49 @@ func TestIdempotencyRace(t *testing.T) {
 		})
 	}
 }
+
+// TestDeadlockIsConflict locks two objects in opposite orders from two
+// transactions: PostgreSQL rolls one back, and Update reports it as
+// store.ErrConflict, which the API answers with a retryable 429.
+func TestDeadlockIsConflict(t *testing.T) {
+	s := openTest(t, pgtest.DSN(t))
+	insert(t, s, card("ic_a"))
+	insert(t, s, card("ic_b"))
+	ctx, cancel := context.WithTimeout(t.Context(), stuck)
+	defer cancel()
+	lock := func(tx store.Tx, id string) error {
+		_, err := tx.GetForUpdate(ctx, "acct_1", "issuing.card", id)
+		return err
+	}
+	aLocked, bLocked := make(chan struct{}), make(chan struct{})
+	results := make(chan error, 2)
+	go func() {
+		results <- s.Update(ctx, func(tx store.Tx) error {
+			if err := lock(tx, "ic_a"); err != nil {
+				return err
+			}
+			close(aLocked)
+			<-bLocked
+			return lock(tx, "ic_b")
+		})
+	}()
+	go func() {
+		results <- s.Update(ctx, func(tx store.Tx) error {
+			<-aLocked
+			if err := lock(tx, "ic_b"); err != nil {
+				return err
+			}
+			close(bLocked)
+			return lock(tx, "ic_a")
+		})
+	}()
+	var failed []error
+	for range 2 {
+		if err := <-results; err != nil {
+			failed = append(failed, err)
+		}
+	}
+	if len(failed) != 1 || !errors.Is(failed[0], store.ErrConflict) {
+		t.Fatalf("errors %v, want one store.ErrConflict", failed)
+	}
+}

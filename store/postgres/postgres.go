@@ -164,10 +164,10 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	defer ss.end(ctx) // rolls back unless committed
 	w := &writer{reader: reader{ss: ss}}
 	if err := fn(w); err != nil {
-		return err
+		return conflict(err)
 	}
 	if err := ss.commit(ctx, w.order()); err != nil {
-		return wrap("commit", err)
+		return conflict(wrap("commit", err))
 	}
 	w.publish()
 	return nil

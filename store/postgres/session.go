@@ -8,6 +8,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/localissuing/localissuing/store"
 )
 
 // session is one transaction on a pooled connection. It saves round trips,
@@ -125,6 +127,20 @@ func (ss *session) end(ctx context.Context) {
 }
 
 // wrap adds the operation to an error, keeping its identity.
+// conflict marks the errors of a transaction that lost to a concurrent
+// one with store.ErrConflict, keeping the rest of err.
+func conflict(err error) error {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return err
+	}
+	switch pgErr.Code {
+	case "40001", "40P01", "55P03": // serialization_failure, deadlock_detected, lock_not_available
+		return fmt.Errorf("%w: %w", store.ErrConflict, err)
+	}
+	return err
+}
+
 func wrap(op string, err error) error {
 	if err == nil {
 		return nil
