@@ -3,11 +3,15 @@ package e2e
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/base64"
+	"maps"
 	"net/http"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/stripe/stripe-go/v85"
 )
 
 const cardholderForm = "name=Jenny+Rosen&billing[address][line1]=1%20Main%20St&billing[address][city]=San+Francisco" +
@@ -85,6 +89,7 @@ func TestBadInputIsA4xxAndWritesNothing(t *testing.T) {
 		{"oversize body", "POST", "/v1/issuing/cardholders", cardholderForm + "&metadata[x]=" + strings.Repeat("a", 2<<20), nil, 413, "", ""},
 		{"no such cardholder", "POST", "/v1/issuing/cards", "cardholder=ich_nope&currency=usd&type=virtual", nil, 404, "resource_missing", "cardholder"},
 		{"metadata value too long", "POST", "/v1/issuing/cardholders", cardholderForm + "&metadata[k]=" + strings.Repeat("v", 501), nil, 400, "", "metadata[k]"},
+		{"empty metadata key", "POST", "/v1/issuing/cardholders", cardholderForm + "&metadata[]=v", nil, 400, "", "metadata[]"},
 		{"name with digits", "POST", "/v1/issuing/cardholders", strings.Replace(cardholderForm, "Jenny+Rosen", "R2D2", 1), nil, 400, "", "name"},
 		{"both cursors", "GET", "/v1/issuing/cards", "starting_after=ic_a&ending_before=ic_b", nil, 400, "", "ending_before"},
 		{"unknown cursor", "GET", "/v1/issuing/cards", "starting_after=ic_nope", nil, 404, "resource_missing", "starting_after"},
@@ -112,6 +117,31 @@ func TestBadInputIsA4xxAndWritesNothing(t *testing.T) {
 	// Nothing was written: still exactly the one cardholder and no card.
 	assertCount(t, e, "/v1/issuing/cardholders", 1)
 	assertCount(t, e, "/v1/issuing/cards", 0)
+}
+
+// Metadata keys are the client's own strings, digits included, as on
+// Stripe: they are not array indices.
+func TestMetadataKeysOfDigits(t *testing.T) {
+	e := newEnv(t)
+	sc := e.sdk(e.Key)
+	ch, err := sc.V1IssuingCardholders.Create(context.Background(), &stripe.IssuingCardholderCreateParams{
+		Name: stripe.String("Jenny Rosen"), Billing: &stripe.IssuingCardholderCreateBillingParams{
+			Address: &stripe.AddressParams{Line1: stripe.String("1 Main St"), City: stripe.String("San Francisco"),
+				PostalCode: stripe.String("94111"), Country: stripe.String("US")}},
+		Params: stripe.Params{Metadata: map[string]string{"123": "a", "0": "b", "order": "c"}}})
+	if err != nil {
+		t.Fatalf("create: %v", err)
+	}
+	want := map[string]string{"123": "a", "0": "b", "order": "c"}
+	if !maps.Equal(ch.Metadata, want) {
+		t.Errorf("metadata = %v, want %v", ch.Metadata, want)
+	}
+	r := e.do("POST", "/v1/issuing/cardholders/"+ch.ID, e.Key, "metadata[123]=")
+	var got stripe.IssuingCardholder
+	decode(t, r.Body, &got)
+	if r.Status != 200 || !maps.Equal(got.Metadata, map[string]string{"0": "b", "order": "c"}) {
+		t.Errorf("unset metadata[123]: %d %v", r.Status, got.Metadata)
+	}
 }
 
 func TestUnknownRouteAndClientQuirks(t *testing.T) {

@@ -41,6 +41,7 @@ func parseKey(key string, segs []segment) ([]segment, error) {
 	if open == 0 || key[open] == ']' {
 		return nil, malformed(key)
 	}
+	root := len(segs)
 	segs = append(segs, segment{kind: segmentName, name: key[:open], end: open})
 	for pos := open; pos < len(key); {
 		if key[pos] != '[' {
@@ -55,7 +56,14 @@ func parseKey(key string, segs []segment) ([]segment, error) {
 				"Parameter name nests more than %d levels deep: %s", maxDepth, forMessage(key))
 		}
 		end := pos + closing + 2
-		seg, err := parseSegment(key, key[pos+1:pos+1+closing], end)
+		inner := key[pos+1 : pos+1+closing]
+		var seg segment
+		var err error
+		if len(segs) == root+1 && segs[root].name == freeKeys {
+			seg = segment{kind: segmentName, name: inner, end: end}
+		} else {
+			seg, err = parseSegment(key, inner, end)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -67,6 +75,10 @@ func parseKey(key string, segs []segment) ([]segment, error) {
 	}
 	return segs, nil
 }
+
+// freeKeys is the parameter whose keys are the client's own: metadata keys
+// are any strings, "123" and "" among them, never array indices.
+const freeKeys = "metadata"
 
 // parseSegment classifies the text between one pair of brackets: nothing is
 // an append, ASCII digits only are an array index (leading zeros allowed, as
