@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/api"
+	"github.com/localissuing/localissuing/listen"
 	"github.com/localissuing/localissuing/routes"
 	"github.com/localissuing/localissuing/store/sqlite"
 )
@@ -33,7 +34,8 @@ func startServer(t *testing.T) string {
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	hs := &http.Server{Handler: srv}
+	cli := listen.New(listen.Config{Store: st, Logger: logger})
+	hs := &http.Server{Handler: cli.Handler(srv)}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -46,6 +48,7 @@ func startServer(t *testing.T) string {
 		defer cancel()
 		_ = hs.Shutdown(ctx)
 		<-done
+		cli.Close()
 		_ = st.Close()
 	})
 	return "http://" + ln.Addr().String()

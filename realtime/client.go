@@ -50,9 +50,9 @@ func (c *client) post(ctx context.Context, target, secret string, body []byte) r
 	if err != nil {
 		return reply{failure: fmt.Sprintf("The request could not be made: %v.", err)}
 	}
-	req.Header.Set("Content-Type", "application/json; charset=utf-8")
+	req.Header.Set("Content-Type", webhook.ContentType)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", "Stripe/1.0 (+https://stripe.com/docs/webhooks)")
+	req.Header.Set("User-Agent", webhook.UserAgent)
 	req.Header.Set("Stripe-Signature", webhook.Signature(secret, time.Now(), body))
 	res, err := c.http.Do(req)
 	if err != nil {

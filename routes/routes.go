@@ -29,4 +29,5 @@ func Register(s *api.Server, cfg Config) {
 	settlements(s)
 	events(s)
 	webhookEndpoints(s)
+	stripeCLI(s)
 }

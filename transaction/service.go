@@ -81,12 +81,21 @@ func (r *record) view() *Transaction {
 	return &t
 }
 
-// insert stores a new transaction and records issuing_transaction.created.
+// insert stores a new transaction and records issuing_transaction.created
+// and, when it comes with receipt lines, the event of its receipt
+// (Stripe's trigger for that event is a force capture with a receipt).
+// Receipts arrive only with the transaction: no call changes them later.
 func insert(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, r *record) error {
 	if err := save(ctx, tx, acct, r, true); err != nil {
 		return err
 	}
-	return event.Created(ctx, tx, acct, now.Unix(), "issuing_transaction.created", r.view())
+	if err := event.Created(ctx, tx, acct, now.Unix(), "issuing_transaction.created", r.view()); err != nil {
+		return err
+	}
+	if r.PurchaseDetails == nil || len(r.PurchaseDetails.Receipt) == 0 {
+		return nil
+	}
+	return event.Happened(ctx, tx, acct, now.Unix(), "issuing_transaction.purchase_details_receipt_updated", r.view())
 }
 
 func saveUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, r *record, before *Transaction) error {

@@ -14,10 +14,11 @@ import (
 )
 
 // The headers of a delivery that are not the signature, as Stripe sends
-// them.
+// them. Whatever else carries events to receivers (stripe listen) sends
+// them too.
 const (
-	contentType = "application/json; charset=utf-8"
-	userAgent   = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
+	ContentType = "application/json; charset=utf-8"
+	UserAgent   = "Stripe/1.0 (+https://stripe.com/docs/webhooks)"
 )
 
 // Bounds on what is read of an endpoint's answer: the start is kept for
@@ -58,8 +59,8 @@ func post(ctx context.Context, client *http.Client, target, secret string, body 
 	if err != nil {
 		return reply{err: fmt.Sprintf("The request could not be made: %v", err)}
 	}
-	req.Header.Set("Content-Type", contentType)
-	req.Header.Set("User-Agent", userAgent)
+	req.Header.Set("Content-Type", ContentType)
+	req.Header.Set("User-Agent", UserAgent)
 	req.Header.Set("Stripe-Signature", Signature(secret, time.Now(), body))
 	res, err := client.Do(req)
 	if err != nil {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/listen"
 	"github.com/localissuing/localissuing/routes"
 )
 
@@ -56,6 +57,10 @@ func run(ctx context.Context, cfg config, out *os.File) error {
 		return err
 	}
 	defer stopWebhooks()
+	// stripe listen's websocket sits in front of the API; its connections
+	// end, recording where they stopped, before the store closes.
+	cli := listen.New(listen.Config{Store: st, Clock: srv.Clock(), Logger: log})
+	defer cli.Close()
 
 	if cfg.pprof != "" {
 		url, err := servePprof(cfg.pprof, log)
@@ -75,7 +80,7 @@ func run(ctx context.Context, cfg config, out *os.File) error {
 		"-d \"billing[address][postal_code]=94111\" -d \"billing[address][country]=US\"\n", base)
 	log.Info("configuration", cfg.logAttrs()...)
 
-	hs := &http.Server{Handler: srv, ReadHeaderTimeout: 10 * time.Second}
+	hs := &http.Server{Handler: cli.Handler(srv), ReadHeaderTimeout: 10 * time.Second}
 	go pruneIdempotencyKeys(ctx, st, srv.Clock(), log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
