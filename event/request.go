@@ -45,8 +45,13 @@ func RealTimeEndpoint(ctx context.Context, rd store.Reader, account, typ string)
 
 // Requested records an event of type typ about object that the real-time
 // endpoint rt is about to be sent synchronously, and returns it as sent.
+// With no rt (the question goes another way) every subscriber is owed it.
 func Requested(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any, rt *Endpoint) (id string, body []byte, err error) {
-	e, err := record(ctx, tx, acct, created, typ, object, nil, rt.ID)
+	skip := ""
+	if rt != nil {
+		skip = rt.ID
+	}
+	e, err := record(ctx, tx, acct, created, typ, object, nil, skip)
 	if err != nil {
 		return "", nil, err
 	}

@@ -183,7 +183,7 @@ func (h *Hub) serve(conn *websocket.Conn, id string) {
 	// The reader's context is not the stream's: coder/websocket drops the
 	// connection when a Read's context ends, and a stream that ends closes
 	// it properly instead, with a status saying why.
-	go h.read(cancel, conn, id)
+	go h.read(cancel, conn, id, s.Account)
 	go h.ping(ctx, cancel, conn)
 	err = newStream(h.store, s, connection, h.poll, func(_ context.Context, msg []byte) error {
 		// Not the stream's context: coder/websocket drops the connection
@@ -255,9 +255,10 @@ func (h *Hub) release(id string, done chan struct{}) {
 // (event_ack) and, for each event it forwarded, the receiver's answer
 // (webhook_response). They are logged at debug level; an answer does not
 // change what is sent, since the CLI has no retries for the server to
-// drive. Reading also answers the CLI's pings. It ends the stream when
+// drive, but the answer to a real-time request is kept: it decides the
+// request (see realtime.go). Reading also answers the CLI's pings. It ends the stream when
 // the connection closes.
-func (h *Hub) read(cancel context.CancelFunc, conn *websocket.Conn, id string) {
+func (h *Hub) read(cancel context.CancelFunc, conn *websocket.Conn, id, account string) {
 	defer cancel()
 	for {
 		_, data, err := conn.Read(context.Background())
@@ -266,11 +267,11 @@ func (h *Hub) read(cancel context.CancelFunc, conn *websocket.Conn, id string) {
 			return
 		}
 		var msg struct {
+			webhookResponse
 			Type       string `json:"type"`
 			WebhookID  string `json:"webhook_id"`
 			EventID    string `json:"event_id"`
 			ForwardURL string `json:"forward_url"`
-			Status     int    `json:"status"`
 		}
 		if err := json.Unmarshal(data, &msg); err != nil {
 			h.log.Debug("stripe listen sent a message that is not JSON", "session", id, "err", err)
@@ -280,6 +281,11 @@ func (h *Hub) read(cancel context.CancelFunc, conn *websocket.Conn, id string) {
 		case "webhook_response":
 			h.log.Debug("stripe listen forwarded an event", "session", id, "webhook_id", msg.WebhookID,
 				"forward_url", msg.ForwardURL, "status", msg.Status)
+			if ev, ok := answeredEvent(msg.WebhookConversationID); ok {
+				if err := saveResponse(h.ctx, h.store, account, ev, msg.response(), h.clock.Now()); err != nil {
+					h.log.Error("stripe listen: keep the response to a real-time request", "event", ev, "err", err)
+				}
+			}
 		case "event_ack":
 			h.log.Debug("stripe listen received an event", "session", id, "event", msg.EventID)
 		default:

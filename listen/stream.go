@@ -51,6 +51,13 @@ type endpoint struct {
 // a connection lost between the two resends the event, and only a
 // --latest CLI can see its copy twice.
 func messages(payload []byte, secret string, t time.Time) ([][]byte, error) {
+	var head struct {
+		ID   string `json:"id"`
+		Type string `json:"type"`
+	}
+	if err := json.Unmarshal(payload, &head); err != nil {
+		return nil, fmt.Errorf("decode event: %w", err)
+	}
 	headers := map[string]string{
 		"Content-Type":     webhook.ContentType,
 		"User-Agent":       webhook.UserAgent,
@@ -62,7 +69,7 @@ func messages(payload []byte, secret string, t time.Time) ([][]byte, error) {
 		b, err := json.Marshal(webhookEvent{
 			Type:                  "webhook_event",
 			WebhookID:             issuing.NewID("wh"),
-			WebhookConversationID: issuing.NewID("whc"),
+			WebhookConversationID: conversation(head.ID, head.Type, func() string { return issuing.NewID("whc") }),
 			EventPayload:          string(payload),
 			HTTPHeaders:           headers,
 			Endpoint:              endpoint{APIVersion: version},
@@ -101,7 +108,19 @@ func newStream(st store.Store, s *Session, connection string, poll time.Duration
 func (s *stream) run(ctx context.Context) error {
 	t := time.NewTicker(s.poll)
 	defer t.Stop()
+	var beaten time.Time
 	for {
+		// The presence that tells real-time authorizations a CLI is
+		// listening; wall clock, since it is about this process.
+		if now := time.Now(); now.Sub(beaten) >= heartbeat {
+			if err := beat(ctx, s.store, s.account, s.session, now); err != nil {
+				if ctx.Err() != nil {
+					return nil
+				}
+				return err
+			}
+			beaten = now
+		}
 		if err := s.flush(ctx); err != nil {
 			if ctx.Err() != nil {
 				return nil

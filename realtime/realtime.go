@@ -14,11 +14,13 @@ package realtime
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/authorization"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/listen"
 	"github.com/localissuing/localissuing/store"
 )
 
@@ -54,10 +56,25 @@ func New(cfg Config) *Asker {
 	return &Asker{timeout: cfg.Timeout, fallback: cfg.ApproveOnFallback, client: newClient(cfg.Timeout)}
 }
 
-// Endpoint returns the account's real-time endpoint, nil when it has none
-// and requests are decided by Stripe's rules alone.
-func Endpoint(ctx context.Context, rd store.Reader, account string) (*event.Endpoint, error) {
-	return event.RealTimeEndpoint(ctx, rd, account, EventType)
+// Target is who answers an account's requests: its real-time endpoint,
+// or else a running `stripe listen`, which forwards each request to the
+// local application and sends back its response.
+type Target struct {
+	endpoint *event.Endpoint // nil for stripe listen
+}
+
+// Find returns who answers the account's requests at now, nil when no one
+// does and requests are decided by Stripe's rules alone.
+func Find(ctx context.Context, rd store.Reader, account string, now time.Time) (*Target, error) {
+	ep, err := event.RealTimeEndpoint(ctx, rd, account, EventType)
+	if err != nil || ep != nil {
+		return &Target{endpoint: ep}, err
+	}
+	cli, err := listen.Listening(ctx, rd, account, now)
+	if err != nil || !cli {
+		return nil, err
+	}
+	return &Target{}, nil
 }
 
 // Question is a pending request about to be asked.
@@ -65,26 +82,28 @@ type Question struct {
 	authorization string
 	pending       authorization.PendingRequest
 	event         string
-	endpoint      *event.Endpoint
+	endpoint      *event.Endpoint // nil when stripe listen answers
 	body          []byte
 }
 
 // Begin records the issuing_authorization.request event of a, an
 // authorization stored with a pending request by Create or Increment with
-// Options.AwaitRequest, for endpoint ep. Every other endpoint subscribed
-// to the type is owed the event as a notification.
-func Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, ep *event.Endpoint, a *authorization.Authorization) (*Question, error) {
-	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, a, ep)
+// Options.AwaitRequest, for target. Every other endpoint subscribed to
+// the type is owed the event as a notification; a stripe listen gets it
+// as it gets every event.
+func Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, target *Target, a *authorization.Authorization) (*Question, error) {
+	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, a, target.endpoint)
 	if err != nil {
 		return nil, err
 	}
-	return &Question{authorization: a.ID, pending: *a.PendingRequest, event: id, endpoint: ep, body: body}, nil
+	return &Question{authorization: a.ID, pending: *a.PendingRequest, event: id, endpoint: target.endpoint, body: body}, nil
 }
 
 // Verdict is what came of asking.
 type Verdict struct {
-	answer  authorization.Answer
-	attempt event.Outcome
+	answer   authorization.Answer
+	attempt  event.Outcome
+	recorded bool // attempt is to be kept: the request went to an endpoint
 }
 
 // Ask sends q to its endpoint and returns its answer: the one in the
@@ -95,8 +114,15 @@ type Verdict struct {
 func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, clock issuing.Clock, q *Question) Verdict {
 	start := time.Now()
 	deadline := start.Add(a.timeout)
-	r := a.client.post(ctx, q.endpoint.URL, q.endpoint.Secret, q.body)
-	v := Verdict{attempt: r.outcome(clock.Now(), time.Since(start), q.endpoint.URL)}
+	var r reply
+	var v Verdict
+	if q.endpoint != nil {
+		r = a.client.post(ctx, q.endpoint.URL, q.endpoint.Secret, q.body)
+		v.attempt = r.outcome(clock.Now(), time.Since(start), q.endpoint.URL)
+		v.recorded = true
+	} else {
+		r = a.relayed(ctx, st, acct, q, deadline)
+	}
 	answer, decided := a.read(r, q.pending)
 	if decided {
 		v.answer = answer
@@ -114,17 +140,54 @@ func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, c
 // Finish records the verdict on q's authorization, unless it was answered
 // through the API meanwhile, and the attempt in the event's history.
 func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, q *Question, v Verdict) (*authorization.Authorization, error) {
-	if err := event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt); err != nil {
-		return nil, err
+	if v.recorded {
+		if err := event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt); err != nil {
+			return nil, err
+		}
 	}
 	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, v.answer)
 }
+
+// relayed waits for the response that stripe listen relays from the
+// application, until the deadline or until the request is answered
+// through the API (then an empty acknowledgement stands in for it).
+func (a *Asker) relayed(ctx context.Context, st store.Store, acct issuing.Account, q *Question, deadline time.Time) reply {
+	for {
+		var res *listen.Response
+		var answered bool
+		err := st.View(ctx, func(rd store.Reader) error {
+			var err error
+			if res, err = listen.LoadResponse(ctx, rd, acct.ID, q.event); err != nil || res != nil {
+				return err
+			}
+			au, err := authorization.Get(ctx, rd, acct, q.authorization, "authorization")
+			if err != nil {
+				return err
+			}
+			answered = au.PendingRequest == nil
+			return nil
+		})
+		switch {
+		case err == nil && res != nil:
+			return reply{status: res.Status, version: res.Header("Stripe-Version"), body: []byte(res.Body)}
+		case err == nil && answered:
+			return reply{status: 200}
+		}
+		wait := time.Until(deadline)
+		if wait <= 0 || ctx.Err() != nil {
+			return reply{timedOut: true, failure: fmt.Sprintf("stripe listen relayed no response within %s.", a.timeout)}
+		}
+		time.Sleep(min(wait, pollEvery))
+	}
+}
+
+// pollEvery is how often the store is read for an answer.
+const pollEvery = 10 * time.Millisecond
 
 // answeredBy waits until the authorization's pending request is answered
 // through the API or the deadline passes, and tells which came first. It
 // reads the store, so the answer may come through another process.
 func answeredBy(ctx context.Context, st store.Store, acct issuing.Account, id string, deadline time.Time) bool {
-	const every = 10 * time.Millisecond
 	for {
 		var answered bool
 		err := st.View(ctx, func(rd store.Reader) error {
@@ -145,7 +208,7 @@ func answeredBy(ctx context.Context, st store.Store, acct issuing.Account, id st
 		select {
 		case <-ctx.Done():
 			return false
-		case <-time.After(min(wait, every)):
+		case <-time.After(min(wait, pollEvery)):
 		}
 	}
 }

@@ -2,6 +2,7 @@ package routes
 
 import (
 	"context"
+	"time"
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/authorization"
@@ -60,6 +61,26 @@ func authorizations(s *api.Server, rt *realtime.Asker) {
 			return authorization.Create(c.Ctx, tx, c.Account, c.Now, p, opts)
 		})
 	})
+	// What `stripe trigger issuing_authorization.request` calls: the test
+	// helper create, in other words.
+	s.Write("POST /v1/issuing/cards/{card}/test/authorizations", func(c *api.Call, tx store.Tx) (any, error) {
+		if err := c.RequireTestMode(); err != nil {
+			return nil, err
+		}
+		var p struct {
+			HeldAmount          *int64  `json:"held_amount"`
+			HeldCurrency        *string `json:"held_currency"`
+			AuthorizationMethod *string `json:"authorization_method"`
+		}
+		if err := c.Decode(&p); err != nil {
+			return nil, err
+		}
+		create := authorization.CreateParams{Card: c.PathValue("card"), Amount: p.HeldAmount,
+			Currency: p.HeldCurrency, AuthorizationMethod: p.AuthorizationMethod}
+		return askRealTime(s, rt, c, tx, func(opts authorization.Options) (*authorization.Authorization, error) {
+			return authorization.Create(c.Ctx, tx, c.Account, c.Now, create, opts)
+		})
+	})
 	helper("capture", func(c *api.Call, tx store.Tx, id string) (any, error) {
 		var p authorization.CaptureParams
 		if err := c.Decode(&p); err != nil {
@@ -108,15 +129,15 @@ func authorizations(s *api.Server, rt *realtime.Asker) {
 // through the API, while it is asked.
 func askRealTime(s *api.Server, rt *realtime.Asker, c *api.Call, tx store.Tx,
 	request func(authorization.Options) (*authorization.Authorization, error)) (any, error) {
-	ep, err := realtime.Endpoint(c.Ctx, tx, c.Account.ID)
+	target, err := realtime.Find(c.Ctx, tx, c.Account.ID, time.Now())
 	if err != nil {
 		return nil, err
 	}
-	a, err := request(authorization.Options{AwaitRequest: ep != nil})
+	a, err := request(authorization.Options{AwaitRequest: target != nil})
 	if err != nil || a.PendingRequest == nil {
 		return a, err
 	}
-	q, err := realtime.Begin(c.Ctx, tx, c.Account, c.Now, ep, a)
+	q, err := realtime.Begin(c.Ctx, tx, c.Account, c.Now, target, a)
 	if err != nil {
 		return nil, err
 	}
