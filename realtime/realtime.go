@@ -86,17 +86,24 @@ type Question struct {
 	body          []byte
 }
 
-// Begin records the issuing_authorization.request event of a, an
+// Begin records the issuing_authorization.request event of au, an
 // authorization stored with a pending request by Create or Increment with
 // Options.AwaitRequest, for target. Every other endpoint subscribed to
 // the type is owed the event as a notification; a stripe listen gets it
 // as it gets every event.
-func Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, target *Target, a *authorization.Authorization) (*Question, error) {
-	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, a, target.endpoint)
+//
+// It also leaves a note of the question, in case the process stops before
+// Finish (see Recover).
+func (a *Asker) Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, target *Target, au *authorization.Authorization) (*Question, error) {
+	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, au, target.endpoint)
 	if err != nil {
 		return nil, err
 	}
-	return &Question{authorization: a.ID, pending: *a.PendingRequest, event: id, endpoint: target.endpoint, body: body}, nil
+	q := &Question{authorization: au.ID, pending: *au.PendingRequest, event: id, endpoint: target.endpoint, body: body}
+	if err := leaveNote(ctx, tx, acct, q, time.Now().Add(a.timeout)); err != nil {
+		return nil, err
+	}
+	return q, nil
 }
 
 // Verdict is what came of asking.
@@ -140,6 +147,9 @@ func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, c
 // Finish records the verdict on q's authorization, unless it was answered
 // through the API meanwhile, and the attempt in the event's history.
 func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, q *Question, v Verdict) (*authorization.Authorization, error) {
+	if err := removeNote(ctx, tx, q.event); err != nil {
+		return nil, err
+	}
 	if v.recorded {
 		if err := event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt); err != nil {
 			return nil, err

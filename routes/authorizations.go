@@ -137,7 +137,7 @@ func askRealTime(s *api.Server, rt *realtime.Asker, c *api.Call, tx store.Tx,
 	if err != nil || a.PendingRequest == nil {
 		return a, err
 	}
-	q, err := realtime.Begin(c.Ctx, tx, c.Account, c.Now, target, a)
+	q, err := rt.Begin(c.Ctx, tx, c.Account, c.Now, target, a)
 	if err != nil {
 		return nil, err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/listen"
+	"github.com/localissuing/localissuing/realtime"
 	"github.com/localissuing/localissuing/routes"
 )
 
@@ -82,6 +83,7 @@ func run(ctx context.Context, cfg config, out *os.File) error {
 
 	hs := &http.Server{Handler: cli.Handler(srv), ReadHeaderTimeout: 10 * time.Second}
 	go pruneIdempotencyKeys(ctx, st, srv.Clock(), log)
+	go realtime.New(cfg.realTime).RecoverEvery(ctx, st, srv.Clock(), time.Minute, log)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	select {
