@@ -27,6 +27,13 @@ var errStop = errors.New("stop")
 type conn struct {
 	db    *sqlite3.Conn
 	stmts map[string]*sqlite3.Stmt // by SQL text
+	// shared is set on the write connection, whose transaction the
+	// Update calls of a group share (see Store.Update). Its statements are
+	// never interrupted by a caller's context: SQLite rolls back the whole
+	// transaction when a write statement is interrupted, and with it the
+	// other members' work. A done context stops a caller only between
+	// statements.
+	shared bool
 }
 
 // openConn opens a connection to uri and runs the given PRAGMAs on it.
@@ -71,7 +78,9 @@ func (c *conn) stmt(query string) (*sqlite3.Stmt, error) {
 // until row returns an error; errStop ends the loop with no error. The
 // statement is reset afterwards, so that it holds no lock.
 func (c *conn) query(ctx context.Context, query string, args []any, row func(*sqlite3.Stmt) error) (err error) {
-	c.db.SetInterrupt(ctx)
+	if err := c.interruptOn(ctx); err != nil {
+		return err
+	}
 	s, err := c.stmt(query)
 	if err != nil {
 		return interrupted(ctx, err)
@@ -97,7 +106,9 @@ func (c *conn) query(ctx context.Context, query string, args []any, row func(*sq
 // exec runs a statement that returns no rows and returns how many rows it
 // changed.
 func (c *conn) exec(ctx context.Context, query string, args ...any) (int64, error) {
-	c.db.SetInterrupt(ctx)
+	if err := c.interruptOn(ctx); err != nil {
+		return 0, err
+	}
 	s, err := c.stmt(query)
 	if err != nil {
 		return 0, interrupted(ctx, err)
@@ -109,6 +120,16 @@ func (c *conn) exec(ctx context.Context, query string, args ...any) (int64, erro
 		return 0, interrupted(ctx, err)
 	}
 	return c.db.Changes(), nil
+}
+
+// interruptOn makes ctx interrupt the connection's next statement, or on
+// the shared write connection, fails at once if ctx is done.
+func (c *conn) interruptOn(ctx context.Context) error {
+	if c.shared {
+		return ctx.Err()
+	}
+	c.db.SetInterrupt(ctx)
+	return nil
 }
 
 // bind binds args to s's parameters in order.
@@ -154,16 +175,18 @@ func interrupted(ctx context.Context, err error) error {
 
 // begin starts a transaction: "BEGIN" for a reader, "BEGIN IMMEDIATE" for
 // the writer, which takes the write lock at once so that its reads see
-// the latest commit and stay true until it ends.
+// the latest commit and stay true until it ends. Nothing else is in the
+// transaction yet, so ctx may interrupt it on any connection.
 func (c *conn) begin(ctx context.Context, stmt string) error {
 	c.db.SetInterrupt(ctx)
-	return interrupted(ctx, c.db.Exec(stmt))
+	defer c.db.SetInterrupt(context.Background())
+	return interrupted(ctx, c.run(stmt))
 }
 
-// commit commits the transaction under ctx.
-func (c *conn) commit(ctx context.Context) error {
-	c.db.SetInterrupt(ctx)
-	return interrupted(ctx, c.db.Exec("COMMIT"))
+// commit commits the transaction. It is not interrupted: on the write
+// connection it commits other callers' work too.
+func (c *conn) commit() error {
+	return c.run("COMMIT")
 }
 
 // end rolls back whatever transaction is open and leaves the connection
@@ -173,7 +196,18 @@ func (c *conn) end() error {
 	if c.db.GetAutocommit() {
 		return nil // nothing open: committed, or BEGIN failed
 	}
-	return c.db.Exec("ROLLBACK")
+	return c.run("ROLLBACK")
+}
+
+// run runs a statement without parameters or rows (BEGIN, COMMIT and the
+// like), prepared once: preparing it anew each time cost more than
+// running it.
+func (c *conn) run(stmt string) error {
+	s, err := c.stmt(stmt)
+	if err != nil {
+		return err
+	}
+	return s.Exec()
 }
 
 // closeStmts finalizes the cached statements.

@@ -53,7 +53,8 @@ func (r *reader) list(ctx context.Context, q store.Query) (store.Page, error) {
 	if err != nil {
 		return store.Page{}, err
 	}
-	var p store.Page
+	// Room for the page itself, not for the row past it.
+	p := store.Page{Objects: make([]store.Object, 0, min(q.Limit, 100))}
 	err = r.c.query(ctx, query, args, func(s *sqlite3.Stmt) error {
 		if len(p.Objects) == q.Limit {
 			// The one row past the page tells there are more.

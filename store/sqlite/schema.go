@@ -105,7 +105,7 @@ func migrate(ctx context.Context, c *conn) (err error) {
 	if _, err := c.exec(ctx, `UPDATE schema_version SET version = ?`, len(migrations)); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	if err := c.commit(ctx); err != nil {
+	if err := c.commit(); err != nil {
 		return fmt.Errorf("migrate: commit: %w", err)
 	}
 	return nil

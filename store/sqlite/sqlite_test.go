@@ -150,11 +150,12 @@ func TestMigrate(t *testing.T) {
 
 	// A database from a newer program is refused, not used.
 	s := openTest(t, path)
-	withConn(t, s, s.writer, func(c *conn) {
-		if _, err := c.exec(t.Context(), `UPDATE schema_version SET version = version + 1`); err != nil {
-			t.Fatal(err)
-		}
-	})
+	if err := s.Update(t.Context(), func(tx store.Tx) error {
+		_, err := tx.(*writer).c.exec(t.Context(), `UPDATE schema_version SET version = version + 1`)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
 	s.Close()
 	if s, err := Open(t.Context(), path); err == nil {
 		s.Close()

@@ -21,6 +21,10 @@ const (
 		RETURNING seq`
 	sqlReplace = `UPDATE objects SET parent = ?, data = ?
 		WHERE id = ? AND account = ? AND kind = ?`
+	// SQLite rewrites the entries of every index on a column an UPDATE
+	// sets, even to the value it has; most replacements keep the parent.
+	sqlReplaceData = `UPDATE objects SET data = ?
+		WHERE id = ? AND account = ? AND kind = ? AND parent = ?`
 	sqlDelete = `DELETE FROM objects
 		WHERE id = ? AND account = ? AND kind = ?`
 	sqlGetIdem = `SELECT method, path, fingerprint, status, body, request_id, created
@@ -108,7 +112,10 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 }
 
 func (w *writer) Replace(ctx context.Context, obj store.Object) error {
-	n, err := w.c.exec(ctx, sqlReplace, obj.Parent, text(obj.Data), obj.ID, obj.Account, obj.Kind)
+	n, err := w.c.exec(ctx, sqlReplaceData, text(obj.Data), obj.ID, obj.Account, obj.Kind, obj.Parent)
+	if err == nil && n == 0 { // another parent, or no such object
+		n, err = w.c.exec(ctx, sqlReplace, obj.Parent, text(obj.Data), obj.ID, obj.Account, obj.Kind)
+	}
 	return changed(n, err, "replace", obj.Kind, obj.ID)
 }
 

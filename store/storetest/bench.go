@@ -3,6 +3,7 @@ package storetest
 import (
 	"fmt"
 	"math/rand/v2"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -26,7 +27,7 @@ func BenchObject(i int) *store.Object {
 
 // Bench measures an engine holding BenchObject(0) … BenchObject(n-1): Get
 // and List by one goroutine and by many, then Insert, one object per
-// committed transaction, serially and in parallel.
+// committed transaction, serially, in parallel and by 64 goroutines.
 func Bench(b *testing.B, s store.Store, n int) {
 	ctx := b.Context()
 	get := func(rng *rand.Rand) error {
@@ -83,6 +84,20 @@ func Bench(b *testing.B, s store.Store, n int) {
 		}
 	})
 	b.Run("InsertParallel", func(b *testing.B) {
+		b.RunParallel(func(pb *testing.PB) {
+			for pb.Next() {
+				o := BenchObject(int(next.Add(1)))
+				if err := s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, o) }); err != nil {
+					b.Error(err)
+					return
+				}
+			}
+		})
+	})
+	// As many writers as the load benchmark's connections: an engine
+	// that commits concurrent transactions together shows it here.
+	b.Run("Insert64", func(b *testing.B) {
+		b.SetParallelism(max(1, 64/runtime.GOMAXPROCS(0)))
 		b.RunParallel(func(pb *testing.PB) {
 			for pb.Next() {
 				o := BenchObject(int(next.Add(1)))

@@ -1,0 +1,214 @@
+package sqlite
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"sync/atomic"
+	"testing"
+
+	"github.com/localissuing/localissuing/store"
+)
+
+// countCommits counts the commits of s's write connection from now on.
+func countCommits(s *Store) *atomic.Int64 {
+	var n atomic.Int64
+	s.w.db.CommitHook(func() bool { n.Add(1); return true })
+	return &n
+}
+
+// waitQueued returns once n Update calls wait for the write connection.
+func waitQueued(s *Store, n int) {
+	for {
+		s.mu.Lock()
+		queued := len(s.waiters)
+		s.mu.Unlock()
+		if queued >= n {
+			return
+		}
+		runtime.Gosched()
+	}
+}
+
+// holdWriter starts an Update that inserts id and then waits for hold to
+// close; it returns once the Update owns the write connection, and the
+// channel its result comes on.
+func holdWriter(t *testing.T, s *Store, id string, hold chan struct{}) <-chan error {
+	t.Helper()
+	holding, done := make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.Update(context.Background(), func(tx store.Tx) error {
+			if err := tx.Insert(context.Background(), card(id)); err != nil {
+				return err
+			}
+			close(holding)
+			<-hold
+			return nil
+		})
+	}()
+	<-holding
+	return done
+}
+
+// TestGroupCommit checks that Update calls queued behind another commit
+// with it, once, and that each answers only once its writes are visible;
+// that members see the writes of earlier ones; and that a member that
+// fails or panics leaves no write behind and does not fail the others.
+func TestGroupCommit(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "group.db"))
+	defer s.Close()
+	commits := countCommits(s)
+	const n = 12
+	fails := map[int]bool{3: true, n - 1: true} // the last one too: it still commits the rest
+	const panics = 6
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_first", hold)
+
+	var wg sync.WaitGroup
+	errs := make([]error, n)
+	for i := range n {
+		wg.Go(func() {
+			defer func() {
+				if r := recover(); r != nil && i != panics {
+					errs[i] = fmt.Errorf("panic: %v", r)
+				}
+			}()
+			id := fmt.Sprint("ic_", i)
+			err := s.Update(t.Context(), func(tx store.Tx) error {
+				// The first member's insert is not committed, but is
+				// in this transaction.
+				if _, err := tx.GetForUpdate(t.Context(), "acct_1", "issuing.card", "ic_first"); err != nil {
+					return fmt.Errorf("earlier member's write not seen: %w", err)
+				}
+				if err := tx.Insert(t.Context(), card(id)); err != nil {
+					return err
+				}
+				if i == panics {
+					panic("member panics")
+				}
+				if fails[i] {
+					return errors.New("member fails")
+				}
+				return nil
+			})
+			if fails[i] {
+				if err == nil {
+					errs[i] = errors.New("failing member succeeded")
+				}
+				return
+			}
+			if err != nil {
+				errs[i] = err
+				return
+			}
+			// Committed before Update returned: a new snapshot has it.
+			if _, err := get(t, s, id); err != nil {
+				errs[i] = fmt.Errorf("not visible after Update returned: %w", err)
+			}
+		})
+		// Queue them in order, all behind the first.
+		waitQueued(s, i+1)
+	}
+	close(hold)
+	if err := <-first; err != nil {
+		t.Fatalf("first member: %v", err)
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("member %d: %v", i, err)
+		}
+	}
+	for i := range n {
+		_, err := get(t, s, fmt.Sprint("ic_", i))
+		if undone := fails[i] || i == panics; undone != errors.Is(err, store.ErrNotFound) {
+			t.Errorf("member %d (failed: %v): Get after the group: %v", i, undone, err)
+		}
+	}
+	if got := commits.Load(); got != 1 {
+		t.Errorf("%d commits for one group, want 1", got)
+	}
+	insert(t, s, card("ic_after"))
+}
+
+// TestGroupFailsTogether checks that when the transaction of a group is
+// lost, every member fails, those that had already succeeded included,
+// and none of their writes remain.
+func TestGroupFailsTogether(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "fail.db"))
+	defer s.Close()
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_first", hold)
+	second := make(chan error, 1)
+	go func() {
+		second <- s.Update(t.Context(), func(tx store.Tx) error {
+			return tx.Insert(t.Context(), card("ic_second"))
+		})
+	}()
+	waitQueued(s, 1)
+	third := make(chan error, 1)
+	go func() {
+		third <- s.Update(t.Context(), func(tx store.Tx) error {
+			// What a failed statement can do to the transaction, and fn
+			// not notice.
+			return tx.(*writer).c.run("ROLLBACK")
+		})
+	}()
+	waitQueued(s, 2)
+	close(hold)
+	for name, ch := range map[string]<-chan error{"first": first, "second": second, "third": third} {
+		if err := <-ch; err == nil {
+			t.Errorf("%s member of a lost group succeeded", name)
+		}
+	}
+	for _, id := range []string{"ic_first", "ic_second"} {
+		if _, err := get(t, s, id); !errors.Is(err, store.ErrNotFound) {
+			t.Errorf("%s after the group failed: %v", id, err)
+		}
+	}
+	insert(t, s, card("ic_after"))
+}
+
+// TestGroupWaiterGivesUp checks, over many interleavings, that an Update
+// that gives up waiting for the write connection (its context ends about
+// when its turn comes) never leaves a group uncommitted: the member that
+// counted on it to commit still returns, with its write committed.
+func TestGroupWaiterGivesUp(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	for i := range 200 {
+		hold := make(chan struct{})
+		first := holdWriter(t, s, fmt.Sprint("ic_first_", i), hold)
+		ctx, cancel := context.WithCancel(t.Context())
+		waiter := make(chan error, 1)
+		go func() {
+			waiter <- s.Update(ctx, func(tx store.Tx) error {
+				return tx.Insert(ctx, card(fmt.Sprint("ic_waiter_", i)))
+			})
+		}()
+		waitQueued(s, 1)
+		if i%2 == 0 {
+			cancel()
+			close(hold)
+		} else {
+			close(hold)
+			cancel()
+		}
+		if err := <-first; err != nil {
+			t.Fatalf("round %d: first member: %v", i, err)
+		}
+		werr := <-waiter
+		if werr != nil && !errors.Is(werr, context.Canceled) {
+			t.Fatalf("round %d: waiter: %v", i, werr)
+		}
+		if _, err := get(t, s, fmt.Sprint("ic_first_", i)); err != nil {
+			t.Fatalf("round %d: first member's write: %v", i, err)
+		}
+		if _, err := get(t, s, fmt.Sprint("ic_waiter_", i)); (err == nil) != (werr == nil) {
+			t.Fatalf("round %d: waiter returned %v, its write: %v", i, werr, err)
+		}
+	}
+}
