@@ -1,9 +1,12 @@
 package api
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
+	"strconv"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
 )
@@ -35,8 +38,8 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 	if !ok {
 		return listPage{}, fmt.Errorf("list %s: kind not registered", kind)
 	}
-	var p listParams
-	if err := c.Decode(&p); err != nil {
+	p, err := readListParams(c)
+	if err != nil {
 		return listPage{}, err
 	}
 	q := store.Query{Account: c.Account.ID, Kind: kind, Limit: defaultLimit,
@@ -52,7 +55,6 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 		return listPage{}, issuing.Invalid("ending_before",
 			"You may only specify one of these parameters: starting_after, ending_before.")
 	}
-	var err error
 	if q.Created, err = CreatedRange(p.Created); err != nil {
 		return listPage{}, err
 	}
@@ -81,6 +83,31 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 	return out, nil
 }
 
+// readListParams reads the parameters every list shares. The validated
+// parameters hold them with their JSON types already: limit an int64, the
+// cursors strings. Only created, whose numbers CreatedRange reads as
+// encoding/json decodes them, goes through Call.Decode, as would any
+// value of another type.
+func readListParams(c *Call) (listParams, error) {
+	var p listParams
+	_, created := c.Params["created"]
+	limit, limitOK := c.Params["limit"].(int64)
+	after, afterOK := c.Params["starting_after"].(string)
+	before, beforeOK := c.Params["ending_before"].(string)
+	_, hasLimit := c.Params["limit"]
+	_, hasAfter := c.Params["starting_after"]
+	_, hasBefore := c.Params["ending_before"]
+	if created || hasLimit != limitOK || hasAfter != afterOK || hasBefore != beforeOK {
+		err := c.Decode(&p)
+		return p, err
+	}
+	if limitOK {
+		p.Limit = &limit
+	}
+	p.StartingAfter, p.EndingBefore = after, before
+	return p, nil
+}
+
 // CreatedRange turns a validated `created` filter (an exact second or a
 // {gt,gte,lt,lte} object) into a store range.
 func CreatedRange(v any) (store.Range, error) {
@@ -101,4 +128,57 @@ func CreatedRange(v any) (store.Range, error) {
 		return r, issuing.Invalid("created", "Invalid created filter: pass an integer or created[gt|gte|lt|lte].")
 	}
 	return r, nil
+}
+
+// appendIndent encodes p as marshal does when every item is stored JSON
+// (json.RawMessage or document.Stored) and the URL needs no escaping;
+// otherwise it reports false and p goes through encoding/json.
+func (p listPage) appendIndent() ([]byte, bool) {
+	if !plainString(p.URL) {
+		return nil, false
+	}
+	n := 128 + len(p.URL)
+	for _, v := range p.Data {
+		switch v := v.(type) {
+		case json.RawMessage:
+			n += len(v)*3/2 + 16
+		case document.Stored:
+			n += len(v)*3/2 + 16
+		default:
+			return nil, false
+		}
+	}
+	b := make([]byte, 0, n)
+	b = append(b, "{\n  \"object\": \"list\",\n  \"data\": ["...)
+	for i, v := range p.Data {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, "\n    "...)
+		switch v := v.(type) {
+		case json.RawMessage:
+			b = document.AppendIndent(b, v, 2, false)
+		case document.Stored:
+			b = document.AppendIndent(b, v, 2, true)
+		}
+	}
+	if len(p.Data) > 0 {
+		b = append(b, "\n  "...)
+	}
+	b = append(b, "],\n  \"has_more\": "...)
+	b = strconv.AppendBool(b, p.HasMore)
+	b = append(b, ",\n  \"url\": \""...)
+	b = append(b, p.URL...)
+	return append(b, "\"\n}\n"...), true
+}
+
+// plainString tells whether encoding/json writes s as it is between
+// quotes: printable ASCII without quotes or backslashes.
+func plainString(s string) bool {
+	for i := range len(s) {
+		if c := s[i]; c < 0x20 || c >= 0x7f || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }

@@ -71,8 +71,19 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 // Update applies a client's status change and records issuing_token.updated
 // when the status changed.
 // withNetworkData asks for the network data in the returned token.
-func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, status string, withNetworkData bool) (*Token, error) {
-	r, err := loadForUpdate(ctx, tx, acct, id)
+// Like Get, it returns a document.Stored or a *Token.
+func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, status string, withNetworkData bool) (any, error) {
+	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return nil, issuing.NotFound(Noun, id, "token")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load %s %s: %w", Noun, id, err)
+	}
+	if v, done, err := updateStored(ctx, tx, acct, now, obj, status, withNetworkData); done {
+		return v, err
+	}
+	r, err := decode(obj)
 	if err != nil {
 		return nil, err
 	}
@@ -121,14 +132,18 @@ func setStatus(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 }
 
 // Get reads a token; network data is included when asked for and the token
-// is less than a day old.
-func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string, withNetworkData bool) (*Token, error) {
+// is less than a day old. Without it the token is cut from its stored text
+// (see listView), as a document.Stored; with it, a *Token.
+func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string, withNetworkData bool) (any, error) {
 	obj, err := rd.Get(ctx, acct.ID, Kind, id)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, issuing.NotFound(Noun, id, "token")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("get token %s: %w", id, err)
+	}
+	if !withNetworkData || now.Unix() >= obj.Created+networkDataWindow {
+		return Render(obj)
 	}
 	r, err := decode(obj)
 	if err != nil {
@@ -138,8 +153,13 @@ func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Ti
 }
 
 // Render turns a stored token into what lists and expansions show: never
-// with network data.
-func Render(obj store.Object) (*Token, error) {
+// with network data. It is the stored text less network_data when the
+// document has the layout this version writes (see listView), and a *Token
+// decoded from it otherwise.
+func Render(obj store.Object) (any, error) {
+	if v, ok := listView(obj.Data); ok {
+		return v, nil
+	}
 	r, err := decode(obj)
 	if err != nil {
 		return nil, err
