@@ -47,7 +47,8 @@ func newSource(path string) (*source, error) {
 		u.Path = filepath.ToSlash(abs)
 		// journal_mode is a property of the file, set once by the writer
 		// before any reader opens it.
-		src.write = []string{"journal_mode = wal", "synchronous = normal"}
+		// The writer never checkpoints (see checkpoint.go).
+		src.write = []string{"journal_mode = wal", "synchronous = normal", "wal_autocheckpoint = 0"}
 		// Readers set synchronous too: the last connection to close
 		// checkpoints, and that may be a reader.
 		src.read = []string{"synchronous = normal"}

@@ -58,6 +58,8 @@ type Store struct {
 	w       *conn  // the write connection
 	group   *group // the open write transaction and its members, if any
 	wclosed bool   // Close has taken the write connection for good
+
+	stopCheckpoints func() error // of a file database, see checkpoint.go
 }
 
 // group is a write transaction that the functions of several Update calls
@@ -111,6 +113,11 @@ func (s *Store) open(ctx context.Context, readers int) error {
 		s.conns = append(s.conns, r)
 		s.reader <- r
 	}
+	if s.src.memory == "" {
+		if s.stopCheckpoints, err = s.startCheckpoints(ctx); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -148,6 +155,9 @@ func (s *Store) Close() error {
 		// Readers first, so that the writer, closing last, checkpoints
 		// the WAL into the database file.
 		var errs []error
+		if s.stopCheckpoints != nil {
+			errs = append(errs, s.stopCheckpoints())
+		}
 		for i := len(s.conns) - 1; i >= 0; i-- {
 			errs = append(errs, s.conns[i].close())
 		}
