@@ -10,6 +10,7 @@ import (
 	"mime"
 	"net/http"
 	"slices"
+	"sync/atomic"
 	"time"
 
 	"github.com/localissuing/localissuing/form"
@@ -36,9 +37,10 @@ type Call struct {
 
 	// raw is the decoded form before validation, for idempotency
 	// fingerprints.
-	raw     map[string]any
-	path    func(string) string
-	urlPath string
+	raw      map[string]any
+	path     func(string) string
+	urlPath  string
+	enqueued *atomic.Bool // set by writes that owe webhook deliveries
 }
 
 // PathValue returns a path parameter of the route, e.g. "card".

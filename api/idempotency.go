@@ -162,6 +162,9 @@ func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.Idempo
 		rec.Status, rec.Body = http.StatusOK, body
 		return tx.SaveIdempotency(c.Ctx, *rec)
 	})
+	if err == nil && s.afterWrite != nil && c.enqueued.Load() {
+		s.afterWrite()
+	}
 	if err == nil && next != nil {
 		// What was written is committed: the request finishes even if
 		// its client goes away meanwhile.

@@ -61,6 +61,8 @@ type Server struct {
 	inflightMu sync.Mutex
 	inflight   map[string]bool // account+idempotency key of requests running now
 
+	afterWrite func() // see AfterWrites
+
 	// accounts remembers the account of Authorization headers already
 	// accepted (hashing the key was a twentieth of a retrieve's CPU time),
 	// up to maxAccounts of them.
@@ -103,6 +105,11 @@ func (s *Server) Store() store.Store { return s.store }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.mux.ServeHTTP(w, r)
 }
+
+// AfterWrites makes the server call fn after every write that commits
+// webhook deliveries, so that they go out at once rather than at the next
+// poll of the outbox. fn must not block. Call it before serving.
+func (s *Server) AfterWrites(fn func()) { s.afterWrite = fn }
 
 // RegisterKind makes a kind retrievable, listable and expandable.
 func (s *Server) RegisterKind(k Kind) { s.kinds[k.Name] = k }
@@ -246,8 +253,10 @@ func (s *Server) newCall(r *http.Request, op *spec.Op, requestID string) (*Call,
 	if len(key) > 255 {
 		return nil, issuing.Invalid("", "Idempotency-Key must be at most 255 characters long.")
 	}
+	enqueued := new(atomic.Bool)
 	c := &Call{
-		Ctx:            issuing.WithRequest(r.Context(), issuing.RequestInfo{ID: requestID, IdempotencyKey: key}),
+		Ctx:            issuing.WithRequest(r.Context(), issuing.RequestInfo{ID: requestID, IdempotencyKey: key, Enqueued: enqueued}),
+		enqueued:       enqueued,
 		Account:        account,
 		Params:         params,
 		Now:            s.clock.Now(),

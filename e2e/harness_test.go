@@ -94,6 +94,7 @@ func (e *env) start() {
 		dispatcher = webhook.New(cfg)
 		if e.AutoDeliver {
 			dispatcher.Start()
+			srv.AfterWrites(dispatcher.Wake)
 		}
 	}
 	e.Dispatcher = dispatcher

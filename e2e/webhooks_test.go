@@ -340,3 +340,25 @@ func sameSet(a, b []string) bool {
 	a, b = slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	return slices.Equal(a, b)
 }
+
+// TestWebhookSentOnCommit polls the outbox once an hour only: an event is
+// delivered anyway, because the write that recorded it wakes the
+// dispatcher when it commits.
+func TestWebhookSentOnCommit(t *testing.T) {
+	e := newEnv(t, func(e *env) {
+		e.Webhooks = &localwebhook.Config{Schedule: &localwebhook.StripeSchedule, Timeout: 5 * time.Second,
+			PollInterval: time.Hour}
+		e.AutoDeliver = true
+	})
+	rcv := newReceiver(t)
+	we := newEndpoint(t, e, e.Key, rcv.url("/hook"), "issuing_cardholder.created")
+	rcv.expect("/hook", we.Secret)
+	var want []string
+	for range 3 {
+		want = append(want, newCardholderEvent(t, e, e.Key))
+		rcv.waitFor("the event, long before the next poll", func() bool { return len(rcv.received("/hook")) == len(want) })
+	}
+	if got := rcv.received("/hook"); !slices.Equal(got, want) {
+		t.Errorf("received %v, want %v", got, want)
+	}
+}

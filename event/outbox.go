@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
 )
 
@@ -50,6 +51,9 @@ func enqueue(ctx context.Context, tx store.Tx, account string, e *Event, to []*E
 	}
 	if err := tx.Enqueue(ctx, ds...); err != nil {
 		return fmt.Errorf("event %s: enqueue deliveries: %w", e.ID, err)
+	}
+	if info, ok := issuing.RequestFrom(ctx); ok && info.Enqueued != nil {
+		info.Enqueued.Store(true)
 	}
 	return nil
 }

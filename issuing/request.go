@@ -1,6 +1,9 @@
 package issuing
 
-import "context"
+import (
+	"context"
+	"sync/atomic"
+)
 
 // APIVersion is the version of Stripe's API this server implements. Events
 // carry it: stripe-go refuses events from another release train.
@@ -11,6 +14,10 @@ const APIVersion = "2026-08-26.dahlia"
 type RequestInfo struct {
 	ID             string // "req_…"
 	IdempotencyKey string
+	// Enqueued, when set, is set to true by a change that owes webhook
+	// deliveries, so that the request can have them sent once it
+	// commits rather than at the next poll of the outbox.
+	Enqueued *atomic.Bool
 }
 
 type requestInfoKey struct{}

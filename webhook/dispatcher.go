@@ -67,12 +67,13 @@ type Dispatcher struct {
 	startOnce sync.Once
 	stopOnce  sync.Once
 	loopDone  chan struct{} // closed when the loop returns, or at once if never started
+	wake      chan struct{} // a pass is wanted now (Wake)
 }
 
 // New returns a Dispatcher that is not running yet.
 func New(cfg Config) *Dispatcher {
 	d := &Dispatcher{store: cfg.Store, clock: cfg.Clock, schedule: StripeSchedule,
-		poll: cfg.PollInterval, log: cfg.Logger, loopDone: make(chan struct{})}
+		poll: cfg.PollInterval, log: cfg.Logger, loopDone: make(chan struct{}), wake: make(chan struct{}, 1)}
 	if cfg.Schedule != nil {
 		d.schedule = *cfg.Schedule
 	}
@@ -129,11 +130,28 @@ func (d *Dispatcher) Poll(ctx context.Context) (int, error) {
 	return d.pass(ctx, true)
 }
 
+// Wake asks the running dispatcher for a pass soon, as a write that may
+// have enqueued deliveries has just committed, instead of at the next
+// poll. It never blocks; wakes that come while one is pending are one.
+func (d *Dispatcher) Wake() {
+	select {
+	case d.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wakeGap is the least time between the starts of two passes that wakes
+// cause: under a burst of writes, a pass every few milliseconds leases
+// what they enqueued, rather than one pass (a write to the store) per
+// write.
+const wakeGap = 5 * time.Millisecond
+
 func (d *Dispatcher) loop() {
 	defer close(d.loopDone)
 	tick := time.NewTicker(d.poll)
 	defer tick.Stop()
 	for {
+		started := time.Now()
 		if _, err := d.pass(d.base, false); err != nil && d.base.Err() == nil {
 			d.log.Warn("webhook dispatcher: read the outbox", "err", err)
 		}
@@ -141,6 +159,12 @@ func (d *Dispatcher) loop() {
 		case <-d.base.Done():
 			return
 		case <-tick.C:
+		case <-d.wake:
+			select {
+			case <-d.base.Done():
+				return
+			case <-time.After(time.Until(started.Add(wakeGap))):
+			}
 		}
 	}
 }

@@ -53,11 +53,12 @@ func run(ctx context.Context, cfg config, out *os.File) error {
 
 	srv := api.New(api.Config{Store: st, Logger: log, Auth: api.Authenticator{Allowed: cfg.allowedKeys}})
 	routes.Register(srv, routes.Config{RealTime: cfg.realTime})
-	stopWebhooks, err := startWebhooks(ctx, st, srv.Clock(), cfg.webhooks, log, out)
+	webhooks, err := startWebhooks(ctx, st, srv.Clock(), cfg.webhooks, log, out)
 	if err != nil {
 		return err
 	}
-	defer stopWebhooks()
+	defer webhooks.Stop()
+	srv.AfterWrites(webhooks.Wake)
 	// stripe listen's websocket sits in front of the API; its connections
 	// end, recording where they stopped, before the store closes.
 	cli := listen.New(listen.Config{Store: st, Clock: srv.Clock(), Logger: log})

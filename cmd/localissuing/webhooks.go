@@ -31,8 +31,9 @@ func loadWebhookSettings(forwardTo, retries string) (webhookSettings, error) {
 
 // startWebhooks subscribes the --forward-to URL (or ends an earlier
 // start's subscription), prints its secret and starts delivering. The
-// returned function stops delivery; it runs before the store closes.
-func startWebhooks(ctx context.Context, st store.Store, clock issuing.Clock, ws webhookSettings, log *slog.Logger, out io.Writer) (func(), error) {
+// returned dispatcher's Stop stops delivery; it runs before the store
+// closes.
+func startWebhooks(ctx context.Context, st store.Store, clock issuing.Clock, ws webhookSettings, log *slog.Logger, out io.Writer) (*webhook.Dispatcher, error) {
 	secret, err := event.Forward(ctx, st, clock.Now().Unix(), ws.forwardTo)
 	if err != nil {
 		return nil, err
@@ -44,5 +45,5 @@ func startWebhooks(ctx context.Context, st store.Store, clock issuing.Clock, ws 
 	log.Info("webhooks", "forward_to", ws.forwardTo, "retries", ws.retries, "concurrency", ws.concurrency)
 	d := webhook.New(webhook.Config{Store: st, Clock: clock, Schedule: &ws.schedule, Concurrency: ws.concurrency, Logger: log})
 	d.Start()
-	return d.Stop, nil
+	return d, nil
 }

@@ -65,11 +65,11 @@ func TestForwardSecretIsStable(t *testing.T) {
 			t.Fatal(err)
 		}
 		var out bytes.Buffer
-		stop, err := startWebhooks(context.Background(), st, issuing.SystemClock{}, ws, slog.New(slog.DiscardHandler), &out)
+		d, err := startWebhooks(context.Background(), st, issuing.SystemClock{}, ws, slog.New(slog.DiscardHandler), &out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		stop()
+		d.Stop()
 		if err := st.Close(); err != nil {
 			t.Fatal(err)
 		}
