@@ -9,6 +9,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/localissuing/localissuing/store"
 )
@@ -209,6 +210,92 @@ func TestGroupWaiterGivesUp(t *testing.T) {
 		}
 		if _, err := get(t, s, fmt.Sprint("ic_waiter_", i)); (err == nil) != (werr == nil) {
 			t.Fatalf("round %d: waiter returned %v, its write: %v", i, werr, err)
+		}
+	}
+}
+
+// TestFailedMemberAnswersAfterCommit makes a member fail on what an earlier
+// member of its group wrote (a duplicate id): its error is not returned
+// before that write is durable, so a client never looks and finds nothing
+// where the error says something is.
+func TestFailedMemberAnswersAfterCommit(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "failed.db"))
+	ctx := context.Background()
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_a", hold)
+	dup := make(chan error, 1)
+	go func() {
+		dup <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_a")) })
+	}()
+	waitQueued(s, 1)
+	// One more behind it keeps the group open after the duplicate fails.
+	lastHold, last := make(chan struct{}), make(chan error, 1)
+	go func() {
+		last <- s.Update(ctx, func(tx store.Tx) error { <-lastHold; return nil })
+	}()
+	waitQueued(s, 2)
+	close(hold)
+	select {
+	case err := <-dup:
+		t.Fatalf("the duplicate answered (%v) before the group holding ic_a committed", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(lastHold)
+	if err := <-dup; !errors.Is(err, store.ErrDuplicate) {
+		t.Errorf("duplicate insert: %v, want ErrDuplicate", err)
+	}
+	if _, err := get(t, s, "ic_a"); err != nil {
+		t.Errorf("ic_a after the duplicate's answer: %v", err)
+	}
+	for _, ch := range []<-chan error{first, last} {
+		if err := <-ch; err != nil {
+			t.Error(err)
+		}
+	}
+}
+
+// TestCloseCommitsOpenGroup closes the store while a group is open and
+// Updates queue, one of them behind Close: the group's members commit,
+// and the late one is refused, without using the closed connection.
+func TestCloseCommitsOpenGroup(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "close.db")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_a", hold)
+	second := make(chan error, 1)
+	go func() { second <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_b")) }) }()
+	waitQueued(s, 1)
+	closed := make(chan error, 1)
+	go func() { closed <- s.Close() }()
+	waitQueued(s, 2)
+	// An Update that got past Update's check of Close just before it.
+	late := make(chan error, 1)
+	go func() {
+		g, _, err := s.join(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_c")) })
+		if err == nil {
+			<-g.done
+			err = g.err
+		}
+		late <- err
+	}()
+	waitQueued(s, 3)
+	close(hold)
+	for name, ch := range map[string]<-chan error{"first": first, "second": second, "close": closed} {
+		if err := <-ch; err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if err := <-late; !errors.Is(err, ErrClosed) {
+		t.Errorf("the Update behind Close: %v, want ErrClosed", err)
+	}
+	s2 := openTest(t, path)
+	for _, id := range []string{"ic_a", "ic_b"} {
+		if _, err := get(t, s2, id); err != nil {
+			t.Errorf("%s after reopening: %v", id, err)
 		}
 	}
 }

@@ -147,6 +147,12 @@ func (s *Store) Close() error {
 		// still open commits first. Updates that queued before Close get
 		// the write connection in turn, find it closed and pass it on.
 		s.own(context.Background())
+		if s.group != nil {
+			// Committed here, not handed to an Update that queued after
+			// Close: that one finds the store closed, and the write
+			// connection is closed below.
+			s.commitGroup()
+		}
 		s.wclosed = true
 		s.release()
 		for range len(s.conns) - 1 {
@@ -202,8 +208,15 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 		return fmt.Errorf("sqlite: update: %w", ErrClosed)
 	default:
 	}
-	g, err := s.join(ctx, fn)
+	g, seen, err := s.join(ctx, fn)
 	if err != nil {
+		// fn may have failed because of what earlier members wrote (a
+		// duplicate id, say): its error is not told before their
+		// writes are durable, or the client could look and not find
+		// what the error says is there.
+		if seen != nil {
+			<-seen.done
+		}
 		return err
 	}
 	<-g.done
@@ -212,13 +225,16 @@ func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 
 // join waits to own the write connection, runs fn as a member of the open
 // group (or of a new one) and returns the group, which it commits unless
-// an Update waits to join it.
-func (s *Store) join(ctx context.Context, fn func(store.Tx) error) (*group, error) {
+// an Update waits to join it. seen is the group that was open when fn
+// began, whose writes fn saw, whether or not fn joined it.
+func (s *Store) join(ctx context.Context, fn func(store.Tx) error) (g, seen *group, err error) {
 	if err := s.own(ctx); err != nil {
-		return nil, fmt.Errorf("sqlite: update: %w", err)
+		return nil, nil, fmt.Errorf("sqlite: update: %w", err)
 	}
 	defer s.release() // also when fn panics
-	return s.runMember(ctx, fn)
+	seen = s.group
+	g, err = s.runMember(ctx, fn)
+	return g, seen, err
 }
 
 // own waits until the caller owns the write connection, or ctx is done.
