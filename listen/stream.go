@@ -93,6 +93,8 @@ type stream struct {
 	poll       time.Duration
 	// send writes one message to the connection.
 	send func(ctx context.Context, msg []byte) error
+	// beaten is when the presence was last renewed.
+	beaten time.Time
 }
 
 // newStream returns the stream of s on connection.
@@ -108,18 +110,12 @@ func newStream(st store.Store, s *Session, connection string, poll time.Duration
 func (s *stream) run(ctx context.Context) error {
 	t := time.NewTicker(s.poll)
 	defer t.Stop()
-	var beaten time.Time
 	for {
-		// The presence that tells real-time authorizations a CLI is
-		// listening; wall clock, since it is about this process.
-		if now := time.Now(); now.Sub(beaten) >= heartbeat {
-			if err := beat(ctx, s.store, s.account, s.session, now); err != nil {
-				if ctx.Err() != nil {
-					return nil
-				}
-				return err
+		if err := s.heartbeat(ctx); err != nil {
+			if ctx.Err() != nil {
+				return nil
 			}
-			beaten = now
+			return err
 		}
 		if err := s.flush(ctx); err != nil {
 			if ctx.Err() != nil {
@@ -139,6 +135,10 @@ func (s *stream) run(ctx context.Context) error {
 // cursor after each batch.
 func (s *stream) flush(ctx context.Context) error {
 	for {
+		// A long catch-up must not let the presence lapse.
+		if err := s.heartbeat(ctx); err != nil {
+			return err
+		}
 		objs, more, err := newer(ctx, s.store, s.account, s.cursor)
 		if err != nil || len(objs) == 0 {
 			return err
@@ -171,6 +171,21 @@ func (s *stream) flush(ctx context.Context) error {
 			return sendErr
 		}
 	}
+}
+
+// heartbeat renews the presence that tells real-time authorizations a CLI
+// is listening, when it is due; wall clock, since it is about this
+// process.
+func (s *stream) heartbeat(ctx context.Context) error {
+	now := time.Now()
+	if now.Sub(s.beaten) < heartbeat {
+		return nil
+	}
+	if err := beat(ctx, s.store, s.account, s.session, now); err != nil {
+		return err
+	}
+	s.beaten = now
+	return nil
 }
 
 func (s *stream) sendEvent(ctx context.Context, payload []byte) error {
