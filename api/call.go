@@ -41,7 +41,16 @@ type Call struct {
 	path     func(string) string
 	urlPath  string
 	enqueued *atomic.Bool // set by writes that owe webhook deliveries
+	// whenEmpty, set by a ListFunc, checks the list's filters when the
+	// page comes out empty (see WhenEmpty).
+	whenEmpty func() error
 }
+
+// WhenEmpty has a ListFunc check its filters only if the page is empty
+// (or its cursor is not found), typically that the object they name
+// exists: objects listed under it prove it does, and the check then
+// costs nothing.
+func (c *Call) WhenEmpty(check func() error) { c.whenEmpty = check }
 
 // PathValue returns a path parameter of the route, e.g. "card".
 func (c *Call) PathValue(name string) string { return c.path(name) }

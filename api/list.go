@@ -62,6 +62,11 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 		return listPage{}, err
 	}
 	page, err := rd.List(c.Ctx, q)
+	if c.whenEmpty != nil && (errors.Is(err, store.ErrCursorNotFound) || err == nil && len(page.Objects) == 0) {
+		if err := c.whenEmpty(); err != nil {
+			return listPage{}, err
+		}
+	}
 	if errors.Is(err, store.ErrCursorNotFound) {
 		param, id := "starting_after", q.StartingAfter
 		if q.EndingBefore != "" {

@@ -29,14 +29,17 @@ func tokens(s *api.Server) {
 	s.List("GET /v1/issuing/tokens", token.Kind, func(c *api.Call, rd store.Reader, q *store.Query) error {
 		id, _ := c.Params["card"].(string)
 		// Listing the tokens of a card that does not exist (or belongs to
-		// another account) is a 404, not an empty list. Only the card's
-		// existence matters here: rendering it (its document and its
-		// cardholder's, decoded) took a sixth of a list's CPU time.
-		if _, err := rd.Get(c.Ctx, c.Account.ID, card.Kind, id); errors.Is(err, store.ErrNotFound) {
-			return issuing.NotFound(card.Noun, id, "card")
-		} else if err != nil {
-			return fmt.Errorf("tokens of card %s: %w", id, err)
-		}
+		// another account) is a 404, not an empty list. Tokens listed
+		// under the card prove it exists; reading it for every list took
+		// an eighth of a list's CPU time.
+		c.WhenEmpty(func() error {
+			if _, err := rd.Get(c.Ctx, c.Account.ID, card.Kind, id); errors.Is(err, store.ErrNotFound) {
+				return issuing.NotFound(card.Noun, id, "card")
+			} else if err != nil {
+				return fmt.Errorf("tokens of card %s: %w", id, err)
+			}
+			return nil
+		})
 		q.Parent = id
 		q.Equal = equalFilters(c, "status")
 		return nil
