@@ -195,6 +195,9 @@ type record struct {
 	IsAmountControllable bool `json:"is_amount_controllable"`
 	// FraudRisk is the fraud risk level the network reported, if any.
 	FraudRisk string `json:"fraud_risk,omitempty"`
+	// PendingID names the pending request, if any, so that an answer is
+	// recorded only on the request it answers (see SettleRequest).
+	PendingID string `json:"pending_id,omitempty"`
 }
 
 // fleetFromParam turns the fleet parameter, which has the shape of a

@@ -102,7 +102,7 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	}
 	d := Decide(in)
 	if d.Approved && opts.AwaitRequest {
-		r.PendingRequest = r.pendingRequest(r.Amount, r.MerchantAmount)
+		r.setPending(r.Amount, r.MerchantAmount)
 		if d.PassedByChallenge {
 			passed := true
 			r.VerifiedByFraudChallenge = &passed

@@ -2,6 +2,7 @@ package authorization
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/event"
@@ -44,6 +45,26 @@ func (r *record) pendingRequest(amount, merchantAmount int64) *PendingRequest {
 	}
 }
 
+// setPending leaves a request of amount to the real-time endpoint.
+func (r *record) setPending(amount, merchantAmount int64) {
+	r.PendingRequest = r.pendingRequest(amount, merchantAmount)
+	r.PendingID = issuing.NewID("iareq")
+}
+
+// PendingID returns the id of the authorization's pending request, "" when
+// it has none.
+func PendingID(ctx context.Context, rd store.Reader, acct issuing.Account, id string) (string, error) {
+	obj, err := rd.Get(ctx, acct.ID, Kind, id)
+	if err != nil {
+		return "", fmt.Errorf("load authorization %s: %w", id, err)
+	}
+	r, err := decode(obj)
+	if err != nil {
+		return "", err
+	}
+	return r.PendingID, nil
+}
+
 // ResolveRequest records the answer to an authorization's pending request,
 // clears the request and records issuing_authorization.created (for the
 // authorization's first request) or issuing_authorization.updated.
@@ -82,7 +103,7 @@ func ResolveRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now 
 	r.Metadata = md
 	d := Decision{Approved: a.Approved, Reason: a.Reason, Message: a.Message}
 	r.RequestHistory = append(r.RequestHistory, r.request(now, pr.Amount, pr.MerchantAmount, d))
-	r.PendingRequest = nil
+	r.PendingRequest, r.PendingID = nil, ""
 	switch {
 	case first && a.Approved:
 		r.Approved = true
@@ -111,15 +132,17 @@ func ResolveRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now 
 	return after, nil
 }
 
-// SettleRequest records a real-time endpoint's answer unless the request
-// was answered meanwhile by the deprecated approve or decline calls, whose
-// answer stands: then it returns the authorization as it is.
-func SettleRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id string, a Answer) (*Authorization, error) {
+// SettleRequest records a real-time endpoint's answer to the pending
+// request pendingID unless that request was answered meanwhile by the
+// deprecated approve or decline calls, whose answer stands (and another
+// request may be pending since): then it returns the authorization as it
+// is.
+func SettleRequest(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, pendingID string, a Answer) (*Authorization, error) {
 	r, err := loadForUpdate(ctx, tx, acct, id)
 	if err != nil {
 		return nil, err
 	}
-	if r.PendingRequest == nil {
+	if r.PendingRequest == nil || r.PendingID != pendingID {
 		return r.view(ctx, tx, acct.ID)
 	}
 	return ResolveRequest(ctx, tx, acct, now, id, a)

@@ -223,3 +223,51 @@ func TestFraudChallenge(t *testing.T) {
 		t.Errorf("respond to a missing authorization: %v", err)
 	}
 }
+
+// TestSettleAnswersOnlyItsRequest answers a first request through the API,
+// then makes a second (an increment) before the endpoint's late answer to
+// the first is settled: that answer leaves the second request alone.
+func TestSettleAnswersOnlyItsRequest(t *testing.T) {
+	f := newFixture(t)
+	a := f.create(1000, Options{AwaitRequest: true}, nil)
+	var first string
+	f.update(func(ctx context.Context, tx store.Tx) error {
+		var err error
+		if first, err = PendingID(ctx, tx, f.acct, a.ID); err != nil {
+			return err
+		}
+		_, err = Approve(ctx, tx, f.acct, testNow, a.ID, nil, nil)
+		return err
+	})
+	var second string
+	f.update(func(ctx context.Context, tx store.Tx) error {
+		if _, err := Increment(ctx, tx, f.acct, testNow, a.ID, IncrementParams{IncrementAmount: 500}, Options{AwaitRequest: true}); err != nil {
+			return err
+		}
+		var err error
+		second, err = PendingID(ctx, tx, f.acct, a.ID)
+		return err
+	})
+	if first == "" || second == "" || first == second {
+		t.Fatalf("pending ids %q and %q", first, second)
+	}
+	settle := func(pendingID string, answer Answer) *Authorization {
+		t.Helper()
+		var got *Authorization
+		f.update(func(ctx context.Context, tx store.Tx) error {
+			var err error
+			got, err = SettleRequest(ctx, tx, f.acct, testNow, a.ID, pendingID, answer)
+			return err
+		})
+		return got
+	}
+	got := settle(first, Answer{Reason: ReasonWebhookDeclined})
+	if got.PendingRequest == nil || got.PendingRequest.Amount != 500 || len(got.RequestHistory) != 1 || got.Amount != 1000 {
+		t.Fatalf("the first request's late answer touched the second: pending %+v history %d amount %d",
+			got.PendingRequest, len(got.RequestHistory), got.Amount)
+	}
+	got = settle(second, Answer{Approved: true, Reason: ReasonWebhookApproved})
+	if got.PendingRequest != nil || len(got.RequestHistory) != 2 || got.Amount != 1500 {
+		t.Errorf("the second request's answer: pending %+v history %d amount %d", got.PendingRequest, len(got.RequestHistory), got.Amount)
+	}
+}

@@ -80,6 +80,7 @@ func Find(ctx context.Context, rd store.Reader, account string, now time.Time) (
 // Question is a pending request about to be asked.
 type Question struct {
 	authorization string
+	pendingID     string // which of its requests
 	pending       authorization.PendingRequest
 	event         string
 	endpoint      *event.Endpoint // nil when stripe listen answers
@@ -99,7 +100,12 @@ func (a *Asker) Begin(ctx context.Context, tx store.Tx, acct issuing.Account, no
 	if err != nil {
 		return nil, err
 	}
-	q := &Question{authorization: au.ID, pending: *au.PendingRequest, event: id, endpoint: target.endpoint, body: body}
+	pendingID, err := authorization.PendingID(ctx, tx, acct, au.ID)
+	if err != nil {
+		return nil, err
+	}
+	q := &Question{authorization: au.ID, pendingID: pendingID, pending: *au.PendingRequest, event: id,
+		endpoint: target.endpoint, body: body}
 	if err := leaveNote(ctx, tx, acct, q, time.Now().Add(a.timeout)); err != nil {
 		return nil, err
 	}
@@ -155,7 +161,7 @@ func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 			return nil, err
 		}
 	}
-	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, v.answer)
+	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, q.pendingID, v.answer)
 }
 
 // relayed waits for the response that stripe listen relays from the

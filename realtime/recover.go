@@ -36,6 +36,7 @@ type note struct {
 	Account       string `json:"account"`
 	Livemode      bool   `json:"livemode"`
 	Authorization string `json:"authorization"`
+	PendingID     string `json:"pending_id"`
 	Deadline      int64  `json:"deadline"` // Unix milliseconds, wall clock
 }
 
@@ -44,7 +45,7 @@ func noteID(eventID string) string { return "rtq_" + eventID }
 // leaveNote records q, asked of acct with answers due by deadline.
 func leaveNote(ctx context.Context, tx store.Tx, acct issuing.Account, q *Question, deadline time.Time) error {
 	n := note{ID: noteID(q.event), Account: acct.ID, Livemode: acct.Livemode, Authorization: q.authorization,
-		Deadline: deadline.UnixMilli()}
+		PendingID: q.pendingID, Deadline: deadline.UnixMilli()}
 	data, err := json.Marshal(n)
 	if err != nil {
 		return fmt.Errorf("encode real-time question: %w", err)
@@ -102,7 +103,7 @@ func (a *Asker) Recover(ctx context.Context, st store.Store, clock issuing.Clock
 				return err
 			}
 			acct := issuing.Account{ID: n.Account, Livemode: n.Livemode}
-			if _, err := authorization.SettleRequest(ctx, tx, acct, clock.Now(), n.Authorization, answer); err != nil {
+			if _, err := authorization.SettleRequest(ctx, tx, acct, clock.Now(), n.Authorization, n.PendingID, answer); err != nil {
 				return err
 			}
 			return tx.Delete(ctx, notesAccount, noteKind, n.ID)
