@@ -46,9 +46,7 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 	}
 	slot := c.Account.ID + "\x00" + c.IdempotencyKey
 	if !s.claim(slot) {
-		return 0, nil, &issuing.Error{Kind: issuing.KindConflict, Code: "idempotency_key_in_use", Message: fmt.Sprintf(
-			"There is currently another in-progress request using this Idempotent Key (that probably means you submitted "+
-				"twice, and the other request is still going through): %s. Please try again later.", c.IdempotencyKey)}
+		return 0, nil, keyInUse(c.IdempotencyKey)
 	}
 	defer s.release(slot)
 
@@ -119,8 +117,30 @@ func priorOutcome(c *Call, rec store.IdempotencyRecord, rd store.Reader) error {
 		return &issuing.Error{Kind: issuing.KindIdempotency, Message: fmt.Sprintf(
 			"Keys for idempotent requests can only be used with the same parameters they were first used with. "+
 				"Try using a key other than '%s' if you meant to execute a different request.", rec.Key)}
+	case prior.Status == inProgress && prior.RequestID == c.RequestID:
+		return nil // this request's own, from before its Continue
+	case prior.Status == inProgress && c.Now.Sub(time.Unix(prior.Created, 0)) < abandonedAfter:
+		return keyInUse(rec.Key)
+	case prior.Status == inProgress:
+		return nil // left by a process that stopped
 	}
 	return replayed{status: prior.Status, body: prior.Body, requestID: prior.RequestID}
+}
+
+// A request that continues after committing a first transaction (see
+// Continue) saves its key as in progress in that transaction, so that a
+// retry elsewhere (another process sharing the database) gets a 409
+// rather than running again while the first waits. A key left in progress
+// by a process that stopped frees itself after abandonedAfter.
+const (
+	inProgress     = 0 // the Status of such a record
+	abandonedAfter = 5 * time.Minute
+)
+
+func keyInUse(key string) error {
+	return &issuing.Error{Kind: issuing.KindConflict, Code: "idempotency_key_in_use", Message: fmt.Sprintf(
+		"There is currently another in-progress request using this Idempotent Key (that probably means you submitted "+
+			"twice, and the other request is still going through): %s. Please try again later.", key)}
 }
 
 // isAnswer tells whether an error of priorOutcome answers the request (a
@@ -151,7 +171,12 @@ func (s *Server) execWrite(c *Call, op *spec.Op, fn WriteFunc, rec *store.Idempo
 		}
 		if cont, ok := v.(Continue); ok {
 			next = &cont
-			return nil
+			if rec == nil {
+				return nil
+			}
+			held := *rec
+			held.Status, held.Body = inProgress, []byte{}
+			return tx.SaveIdempotency(c.Ctx, held)
 		}
 		if body, err = s.encode(c, tx, op, v); err != nil {
 			return err

@@ -1,6 +1,7 @@
 package e2e
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -15,8 +16,10 @@ import (
 	"github.com/stripe/stripe-go/v85"
 	"github.com/stripe/stripe-go/v85/webhook"
 
+	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/realtime"
+	"github.com/localissuing/localissuing/routes"
 )
 
 // authEndpoint is an application's real-time authorization endpoint: it
@@ -368,5 +371,51 @@ func TestRealTimeConcurrentRequestsKeepLimits(t *testing.T) {
 	}
 	if asked := ae.check(); len(asked) != 5 {
 		t.Errorf("endpoint asked %d times, want 5", len(asked))
+	}
+}
+
+// TestRealTimeRetryElsewhere retries a request, with its idempotency key,
+// on a second server sharing the database (as a second process would)
+// while the first still asks the endpoint: the retry is told the key is
+// in use instead of authorizing again, and once the first has answered,
+// a retry replays its answer.
+func TestRealTimeRetryElsewhere(t *testing.T) {
+	e := newEnv(t)
+	srv := api.New(api.Config{Store: e.Store, Clock: e.Clock})
+	routes.Register(srv, routes.Config{})
+	second := httptest.NewServer(srv)
+	t.Cleanup(second.Close)
+
+	c := newActiveCard(t, e.sdk(e.Key))
+	form := "card=" + c.ID + "&amount=1000"
+	retry := func() response {
+		t.Helper()
+		other := *e
+		other.URL = second.URL
+		return other.do("POST", "/v1/test_helpers/issuing/authorizations", e.Key, form, "Idempotency-Key", "retry-elsewhere")
+	}
+	var during response
+	newAuthEndpoint(t, e, func(w http.ResponseWriter, _ *stripe.Event, _ *stripe.IssuingAuthorization) {
+		during = retry()
+		answer(w, `{"approved": true}`)
+	})
+	first := e.do("POST", "/v1/test_helpers/issuing/authorizations", e.Key, form, "Idempotency-Key", "retry-elsewhere")
+	if first.Status != 200 {
+		t.Fatalf("first request: %d %s", first.Status, first.Body)
+	}
+	var se stripeErr
+	decode(t, during.Body, &se)
+	if during.Status != 409 || se.Error.Code != "idempotency_key_in_use" {
+		t.Errorf("retry while asking: %d %s", during.Status, during.Body)
+	}
+	after := retry()
+	if after.Status != 200 || !bytes.Equal(after.Body, first.Body) {
+		t.Errorf("retry after the answer: %d, body equal %v", after.Status, bytes.Equal(after.Body, first.Body))
+	}
+	list := e.do("GET", "/v1/issuing/authorizations", e.Key, "")
+	var page struct{ Data []struct{ ID string } }
+	decode(t, list.Body, &page)
+	if len(page.Data) != 1 {
+		t.Errorf("%d authorizations, want 1", len(page.Data))
 	}
 }
