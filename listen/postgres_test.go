@@ -6,6 +6,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/coder/websocket"
 
@@ -20,8 +21,10 @@ import (
 // keeps its place when its next connection reaches the other.
 func TestListenAcrossProcesses(t *testing.T) {
 	dsn := pgtest.DSN(t)
+	var st *postgres.Store
 	open := func() *server {
-		st, err := postgres.Open(context.Background(), dsn)
+		var err error
+		st, err = postgres.Open(context.Background(), dsn)
 		if err != nil {
 			t.Fatalf("open %s: %v", dsn, err)
 		}
@@ -62,6 +65,22 @@ func TestListenAcrossProcesses(t *testing.T) {
 		t.Errorf("received %v,\nwant every event once, in the order the API lists them: %v", got, want)
 	}
 
+	// The place is recorded just after a batch is sent: a connection that
+	// moved to the other process in that instant would be sent the batch
+	// again (at least once, never lost). Wait for it, as a CLI, which
+	// reconnects every minute, does in practice.
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(5 * time.Millisecond) {
+		s, err := listen.Lookup(context.Background(), st, g.WebsocketID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Cursor == got[len(got)-1] {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("the session's place stays at %s after %s was sent", s.Cursor, got[len(got)-1])
+		}
+	}
 	if err := conn.Close(websocket.StatusNormalClosure, ""); err != nil {
 		t.Fatal(err)
 	}
