@@ -8,9 +8,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/webhook"
@@ -84,7 +82,7 @@ func (c *client) post(ctx context.Context, target, secret string, body []byte) r
 // no retries: a question has one chance.
 func (r reply) outcome(at time.Time, took time.Duration, url string) event.Outcome {
 	o := event.Outcome{Result: event.ResultSucceeded, At: at, Duration: took, URL: url, StatusCode: r.status,
-		Response: printable(r.body)}
+		Response: webhook.Printable(r.body, 1<<10)}
 	switch {
 	case r.failure != "":
 		o.Result, o.Error = event.ResultFailed, r.failure
@@ -93,17 +91,4 @@ func (r reply) outcome(at time.Time, took time.Duration, url string) event.Outco
 		o.Error = fmt.Sprintf("The endpoint answered %d %s; a real-time answer is a 200.", r.status, http.StatusText(r.status))
 	}
 	return o
-}
-
-// printable returns the start of b as text, or "" for bytes that are not
-// UTF-8 text.
-func printable(b []byte) string {
-	const keep = 1 << 10
-	if len(b) > keep {
-		b = b[:keep]
-	}
-	if !utf8.Valid(b) {
-		return ""
-	}
-	return strings.TrimSpace(string(b))
 }

@@ -69,7 +69,7 @@ func post(ctx context.Context, client *http.Client, target, secret string, body 
 	defer res.Body.Close()
 	kept, _ := io.ReadAll(io.LimitReader(res.Body, keepResponse))
 	_, _ = io.Copy(io.Discard, io.LimitReader(res.Body, drainResponse))
-	r := reply{status: res.StatusCode, response: printable(kept)}
+	r := reply{status: res.StatusCode, response: Printable(kept, keepResponse)}
 	if res.StatusCode < 200 || res.StatusCode > 299 {
 		r.err = fmt.Sprintf("The endpoint answered %d %s; only a 2xx status acknowledges an event.",
 			res.StatusCode, http.StatusText(res.StatusCode))
@@ -90,8 +90,16 @@ func describe(err error, timeout time.Duration) string {
 	return err.Error()
 }
 
-// printable returns b as text, or "" for bytes that are not UTF-8 text.
-func printable(b []byte) string {
+// Printable returns the start of b, at most max bytes, as text, or "" for
+// bytes that are not UTF-8 text. A character cut in two at max (or by
+// whoever read b) is dropped rather than spoiling the rest.
+func Printable(b []byte, max int) string {
+	if len(b) >= max {
+		b = b[:max]
+		for i := 0; i < utf8.UTFMax-1 && len(b) > 0 && !utf8.Valid(b); i++ {
+			b = b[:len(b)-1]
+		}
+	}
 	if !utf8.Valid(b) {
 		return ""
 	}
