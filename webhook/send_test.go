@@ -11,7 +11,7 @@ func TestPrintable(t *testing.T) {
 	}{
 		{"short", []byte(" ok \n"), 10, "ok"},
 		{"cut at max", []byte("abcdef"), 3, "abc"},
-		{"character cut in two", []byte("ab\u00e9"), 3, "ab"},       // é is 2 bytes
+		{"character cut in two", []byte("ab\u00e9"), 3, "ab"},         // é is 2 bytes
 		{"wide character cut", []byte("a\u20ac\u20ac"), 5, "a\u20ac"}, // € is 3 bytes
 		{"not text", []byte{0xff, 0xfe, 'a'}, 10, ""},
 	}
