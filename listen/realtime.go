@@ -105,6 +105,16 @@ func LoadResponse(ctx context.Context, rd store.Reader, account, eventID string)
 	return &r, nil
 }
 
+// DropResponse deletes the response to the request event eventID, once
+// the request is settled. A response that comes later than that stays.
+func DropResponse(ctx context.Context, tx store.Tx, account, eventID string) error {
+	err := tx.Delete(ctx, account, ResponseKind, responseID(eventID))
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return fmt.Errorf("delete stripe listen response to %s: %w", eventID, err)
+	}
+	return nil
+}
+
 // beat renews the presence of session in account.
 func beat(ctx context.Context, st store.Store, account, session string, now time.Time) error {
 	data, err := json.Marshal(presence{Session: session, Seen: now.UnixMilli()})

@@ -89,6 +89,16 @@ func TestResponses(t *testing.T) {
 	if got == nil || got.Body != first.Body || got.Header("Stripe-Version") != "2026-08-26.dahlia" {
 		t.Errorf("response = %+v, want the first one, headers in any case", got)
 	}
+	if err := st.Update(ctx, func(tx store.Tx) error { return DropResponse(ctx, tx, "acct_1", ev) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := st.View(ctx, func(rd store.Reader) error {
+		var err error
+		got, err = LoadResponse(ctx, rd, "acct_1", ev)
+		return err
+	}); err != nil || got != nil {
+		t.Errorf("after DropResponse: %+v, %v", got, err)
+	}
 	if unreached := (webhookResponse{}).response(); unreached.Status != 502 {
 		t.Errorf("an application the CLI could not reach answers %d", unreached.Status)
 	}

@@ -161,6 +161,11 @@ func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 			return nil, err
 		}
 	}
+	if q.endpoint == nil {
+		if err := listen.DropResponse(ctx, tx, acct.ID, q.event); err != nil {
+			return nil, err
+		}
+	}
 	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, q.pendingID, v.answer)
 }
 
