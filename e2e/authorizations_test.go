@@ -177,3 +177,55 @@ func TestAuthorizationLifecycleWithSDK(t *testing.T) {
 		t.Errorf("apple_pay payment names token %s of another wallet", a.Token.ID)
 	}
 }
+
+// Expansion steps into arrays of embedded objects: each of an
+// authorization's transactions gets its card expanded.
+func TestExpandIntoTransactions(t *testing.T) {
+	e := newEnv(t)
+	sc := e.sdk(e.Key)
+	ctx := context.Background()
+	c := newActiveCard(t, sc)
+	a := authorize(t, sc, c.ID, 1500, nil)
+	if _, err := sc.V1TestHelpersIssuingAuthorizations.Capture(ctx, a.ID, &stripe.TestHelpersIssuingAuthorizationCaptureParams{
+		CaptureAmount: stripe.Int64(500), CloseAuthorization: stripe.Bool(false)}); err != nil {
+		t.Fatalf("capture: %v", err)
+	}
+	if _, err := sc.V1TestHelpersIssuingAuthorizations.Capture(ctx, a.ID, &stripe.TestHelpersIssuingAuthorizationCaptureParams{
+		CaptureAmount: stripe.Int64(1000)}); err != nil {
+		t.Fatalf("capture: %v", err)
+	}
+	p := &stripe.IssuingAuthorizationRetrieveParams{}
+	p.AddExpand("transactions.card")
+	got, err := sc.V1IssuingAuthorizations.Retrieve(ctx, a.ID, p)
+	if err != nil {
+		t.Fatalf("retrieve with expand[]=transactions.card: %v", err)
+	}
+	if len(got.Transactions) != 2 {
+		t.Fatalf("%d transactions", len(got.Transactions))
+	}
+	for _, tr := range got.Transactions {
+		if tr.Card == nil || tr.Card.ID != c.ID || tr.Card.Last4 == "" {
+			t.Errorf("transaction %s: card not expanded: %+v", tr.ID, tr.Card)
+		}
+	}
+	r := e.do("GET", "/v1/issuing/authorizations", e.Key, "expand[]=data.transactions.cardholder")
+	var page struct {
+		Data []struct {
+			Transactions []struct {
+				Cardholder any `json:"cardholder"`
+			} `json:"transactions"`
+		} `json:"data"`
+	}
+	decode(t, r.Body, &page)
+	if r.Status != 200 || len(page.Data) != 1 || len(page.Data[0].Transactions) != 2 {
+		t.Fatalf("list with expand[]=data.transactions.cardholder: %d %s", r.Status, r.Body)
+	}
+	for _, tr := range page.Data[0].Transactions {
+		if ch, ok := tr.Cardholder.(map[string]any); !ok || ch["id"] != c.Cardholder.ID {
+			t.Errorf("transaction cardholder not expanded: %v", tr.Cardholder)
+		}
+	}
+	if r := e.do("GET", "/v1/issuing/authorizations/"+a.ID, e.Key, "expand[]=transactions.nope"); r.Status != 400 {
+		t.Errorf("expand[]=transactions.nope: %d", r.Status)
+	}
+}

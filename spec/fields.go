@@ -7,7 +7,8 @@ type objectInfo struct {
 	// expandable maps a field to the schema it expands to, or to "" for an
 	// includable field.
 	expandable map[string]string
-	// nested maps a field to the schema of the object it holds.
+	// nested maps a field to the schema of the object it holds, or of
+	// the objects of the array it holds.
 	nested map[string]string
 }
 
@@ -35,10 +36,11 @@ func Expandable(schema, field string) (target string, ok bool) {
 
 // FieldSchema returns the name of the schema of an object-valued field:
 // a "$ref", or an anyOf with a single "$ref" (an expandable id or a
-// nullable object). With it a dot path such as
-// "transaction.authorization.card" can be followed one field at a time.
-// ok is false for an unknown schema or field, or a field that does not
-// refer to an object schema (scalars, arrays).
+// nullable object), or of the items of an array of such objects. With it
+// a dot path such as "transaction.authorization.card" or
+// "transactions.card" can be followed one field at a time. ok is false for
+// an unknown schema or field, or a field that does not refer to object
+// schemas (scalars, arrays of scalars).
 func FieldSchema(schema, field string) (name string, ok bool) {
 	info := objectOf(schema)
 	if info == nil {
@@ -103,6 +105,12 @@ func deriveObject(s *schemaJSON) *objectInfo {
 	for f, p := range s.Properties {
 		if name, ok := objectRef(p); ok {
 			info.nested[f] = name
+		} else if p.Type == "array" && p.Items != nil {
+			// An array of embedded objects (an authorization's
+			// transactions): expansion steps into each of them.
+			if name, ok := objectRef(p.Items); ok {
+				info.nested[f] = name
+			}
 		}
 	}
 	return info

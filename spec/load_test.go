@@ -158,7 +158,10 @@ func TestFieldSchema(t *testing.T) {
 		{"issuing_card_shipping", "address", "address", true},
 		{"issuing.token", "network_data", "issuing_network_token_network_data", true},
 		{"issuing.cardholder", "individual", "issuing_cardholder_individual", true},
-		{"issuing.authorization", "transactions", "", false}, // an array
+		{"issuing.authorization", "transactions", "issuing.transaction", true}, // an array of objects
+		{"issuing.authorization", "request_history", "issuing_authorization_request", true},
+		{"issuing.card", "wallets", "issuing_card_wallets", true},
+		{"issuing_card_authorization_controls", "allowed_categories", "", false}, // an array of strings
 		{"issuing.card", "last4", "", false},
 		{"issuing.card", "nope", "", false},
 		{"nope", "card", "", false},
