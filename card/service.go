@@ -95,6 +95,16 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	if err := applyShared(ctx, tx, acct, r, p.SpendingControls, p.PersonalizationDesign, p.Metadata); err != nil {
 		return nil, err
 	}
+	if r.Type == "physical" && r.PersonalizationDesign == nil {
+		// Printed with the account's default design when none is named.
+		id, err := design.DefaultForCards(ctx, tx, acct)
+		if err != nil {
+			return nil, err
+		}
+		if id != "" {
+			r.PersonalizationDesign = &id
+		}
+	}
 	if p.ReplacementFor != nil {
 		if err := replace(ctx, tx, acct, now, r, *p.ReplacementFor, p.ReplacementReason); err != nil {
 			return nil, err

@@ -83,3 +83,28 @@ func release(ctx context.Context, tx store.Tx, acct issuing.Account, name string
 	}
 	return nil
 }
+
+// DefaultForCards returns the account's default design (the one with
+// preferences.is_default) when it can print cards, or "" when there is no
+// such design: a card created without a design gets it.
+func DefaultForCards(ctx context.Context, rd store.Reader, acct issuing.Account) (string, error) {
+	obj, err := rd.Get(ctx, acct.ID, claimKind, claimID(acct.ID, defaultClaim))
+	if errors.Is(err, store.ErrNotFound) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the default design: %w", err)
+	}
+	var c claim
+	if err := json.Unmarshal(obj.Data, &c); err != nil {
+		return "", fmt.Errorf("decode the default design claim: %w", err)
+	}
+	d, err := Get(ctx, rd, acct, c.Design, "personalization_design")
+	if err != nil {
+		return "", err
+	}
+	if checkForCards(d.ID, d.Status, "") != nil {
+		return "", nil // inactive or rejected: it prints no cards
+	}
+	return d.ID, nil
+}

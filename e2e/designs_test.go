@@ -538,3 +538,53 @@ func TestCardsAndDesignStatus(t *testing.T) {
 		Currency: stripe.String("usd"), Type: stripe.String("virtual"), PersonalizationDesign: stripe.String("ipcd_unknown")})
 	assertStripeError(t, err, 404, "invalid_request_error", "personalization_design")
 }
+
+// A physical card created without a design is printed with the account's
+// default design, while that design can print cards; a virtual card, or
+// a card naming its design, is not given it.
+func TestCardsGetTheDefaultDesign(t *testing.T) {
+	e := newEnv(t)
+	sc := e.sdk(e.Key)
+	ctx := context.Background()
+	ch := newCardholder(t, sc, "Jenny Rosen")
+	physical := func(design *string) *stripe.IssuingCard {
+		t.Helper()
+		c, err := sc.V1IssuingCards.Create(ctx, &stripe.IssuingCardCreateParams{Cardholder: stripe.String(ch.ID),
+			Currency: stripe.String("usd"), Type: stripe.String("physical"), PersonalizationDesign: design,
+			Shipping: &stripe.IssuingCardCreateShippingParams{Name: stripe.String("Jenny Rosen"),
+				Address: &stripe.AddressParams{Line1: stripe.String("1 Main St"), City: stripe.String("San Francisco"),
+					PostalCode: stripe.String("94111"), Country: stripe.String("US")}}})
+		if err != nil {
+			t.Fatalf("create physical card: %v", err)
+		}
+		return c
+	}
+	designOf := func(c *stripe.IssuingCard) string {
+		if c.PersonalizationDesign == nil {
+			return ""
+		}
+		return c.PersonalizationDesign.ID
+	}
+	if got := designOf(physical(nil)); got != "" {
+		t.Errorf("no default design yet, card has %s", got)
+	}
+	def := newDesign(t, sc, &stripe.IssuingPersonalizationDesignCreateParams{
+		Preferences: &stripe.IssuingPersonalizationDesignCreatePreferencesParams{IsDefault: stripe.Bool(true)}})
+	other := newDesign(t, sc, nil)
+	if got := designOf(physical(nil)); got != def.ID {
+		t.Errorf("card design %q, want the default %s", got, def.ID)
+	}
+	if got := designOf(physical(stripe.String(other.ID))); got != other.ID {
+		t.Errorf("card naming %s has %q", other.ID, got)
+	}
+	virtual := newActiveCard(t, sc)
+	if got := designOf(virtual); got != "" {
+		t.Errorf("virtual card has design %s", got)
+	}
+	if _, err := sc.V1TestHelpersIssuingPersonalizationDesigns.Deactivate(ctx, def.ID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := designOf(physical(nil)); got != "" {
+		t.Errorf("the default design is inactive, card has %s", got)
+	}
+}
