@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 
 	"github.com/localissuing/localissuing/document"
@@ -38,23 +39,12 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 	if !ok {
 		return listPage{}, fmt.Errorf("list %s: kind not registered", kind)
 	}
-	p, err := readListParams(c)
+	p, limit, err := pageParams(c)
 	if err != nil {
 		return listPage{}, err
 	}
-	q := store.Query{Account: c.Account.ID, Kind: kind, Limit: defaultLimit,
+	q := store.Query{Account: c.Account.ID, Kind: kind, Limit: limit,
 		StartingAfter: p.StartingAfter, EndingBefore: p.EndingBefore}
-	if p.Limit != nil {
-		if *p.Limit < 1 || *p.Limit > maxLimit {
-			return listPage{}, issuing.InvalidCode("parameter_invalid_integer", "limit",
-				"Invalid limit: must be an integer between 1 and %d (got %d).", maxLimit, *p.Limit)
-		}
-		q.Limit = int(*p.Limit)
-	}
-	if q.StartingAfter != "" && q.EndingBefore != "" {
-		return listPage{}, issuing.Invalid("ending_before",
-			"You may only specify one of these parameters: starting_after, ending_before.")
-	}
 	if q.Created, err = CreatedRange(p.Created); err != nil {
 		return listPage{}, err
 	}
@@ -84,6 +74,74 @@ func (s *Server) list(c *Call, rd store.Reader, url, kind string, fn ListFunc) (
 			return listPage{}, err
 		}
 		out.Data = append(out.Data, v)
+	}
+	return out, nil
+}
+
+// pageParams reads and checks the parameters every list shares, and
+// returns the page size asked for.
+func pageParams(c *Call) (listParams, int, error) {
+	p, err := readListParams(c)
+	if err != nil {
+		return p, 0, err
+	}
+	limit := defaultLimit
+	if p.Limit != nil {
+		if *p.Limit < 1 || *p.Limit > maxLimit {
+			return p, 0, issuing.InvalidCode("parameter_invalid_integer", "limit",
+				"Invalid limit: must be an integer between 1 and %d (got %d).", maxLimit, *p.Limit)
+		}
+		limit = int(*p.Limit)
+	}
+	if p.StartingAfter != "" && p.EndingBefore != "" {
+		return p, 0, issuing.Invalid("ending_before",
+			"You may only specify one of these parameters: starting_after, ending_before.")
+	}
+	return p, limit, nil
+}
+
+// PageOf serves a list of a fixed collection held in memory rather than in
+// the store, items given in list order, with the rules of stored lists: a
+// cursor may name any item of the collection, whether keep selects it or
+// not, and ending_before returns the page nearest the cursor, still in
+// list order. noun names the items in errors.
+func PageOf[T any](c *Call, url, noun string, items []T, id func(T) string, keep func(T) bool) (any, error) {
+	p, limit, err := pageParams(c)
+	if err != nil {
+		return nil, err
+	}
+	position := func(cursor, param string) (int, error) {
+		i := slices.IndexFunc(items, func(item T) bool { return id(item) == cursor })
+		if i < 0 {
+			return 0, issuing.NotFound(noun, cursor, param)
+		}
+		return i, nil
+	}
+	var matching []T
+	out := listPage{Object: "list", Data: []any{}, URL: url}
+	if p.EndingBefore != "" {
+		end, err := position(p.EndingBefore, "ending_before")
+		if err != nil {
+			return nil, err
+		}
+		matching = slices.DeleteFunc(slices.Clone(items[:end]), func(item T) bool { return !keep(item) })
+		start := max(0, len(matching)-limit)
+		matching, out.HasMore = matching[start:], start > 0
+	} else {
+		begin := 0
+		if p.StartingAfter != "" {
+			i, err := position(p.StartingAfter, "starting_after")
+			if err != nil {
+				return nil, err
+			}
+			begin = i + 1
+		}
+		matching = slices.DeleteFunc(slices.Clone(items[begin:]), func(item T) bool { return !keep(item) })
+		n := min(limit, len(matching))
+		matching, out.HasMore = matching[:n], len(matching) > n
+	}
+	for _, item := range matching {
+		out.Data = append(out.Data, item)
 	}
 	return out, nil
 }

@@ -23,7 +23,7 @@ func physicalBundles(s *api.Server) {
 	s.Read("GET /v1/issuing/physical_bundles", func(c *api.Call, _ store.Reader) (any, error) {
 		status, _ := c.Params["status"].(string)
 		typ, _ := c.Params["type"].(string)
-		return pageFixed(c, "/v1/issuing/physical_bundles", physicalbundle.Noun, physicalbundle.All(c.Account),
+		return api.PageOf(c, "/v1/issuing/physical_bundles", physicalbundle.Noun, physicalbundle.All(c.Account),
 			func(b *physicalbundle.Bundle) string { return b.ID },
 			func(b *physicalbundle.Bundle) bool {
 				return (status == "" || b.Status == status) && (typ == "" || b.Type == typ)
