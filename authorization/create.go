@@ -58,6 +58,10 @@ type Options struct {
 	// the endpoint's answer later. A request the rules decline is
 	// declined at once, as Stripe does before asking the endpoint.
 	AwaitRequest bool
+	// PendingID names the request left to the endpoint, so that its
+	// answer settles that request only (see SettleRequest); one is made
+	// when it is empty.
+	PendingID string
 }
 
 // presenceByMethod tells from how the card details were given whether the
@@ -102,7 +106,7 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	}
 	d := Decide(in)
 	if d.Approved && opts.AwaitRequest {
-		r.setPending(r.Amount, r.MerchantAmount)
+		r.setPending(r.Amount, r.MerchantAmount, opts.PendingID)
 		if d.PassedByChallenge {
 			passed := true
 			r.VerifiedByFraudChallenge = &passed

@@ -258,7 +258,7 @@ func Increment(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 		if p.IsAmountControllable != nil {
 			r.IsAmountControllable = *p.IsAmountControllable
 		}
-		r.setPending(p.IncrementAmount, merchant)
+		r.setPending(p.IncrementAmount, merchant, opts.PendingID)
 		if err := save(ctx, tx, acct, r, false); err != nil {
 			return nil, err
 		}

@@ -45,10 +45,14 @@ func (r *record) pendingRequest(amount, merchantAmount int64) *PendingRequest {
 	}
 }
 
-// setPending leaves a request of amount to the real-time endpoint.
-func (r *record) setPending(amount, merchantAmount int64) {
+// setPending leaves a request of amount, named id, to the real-time
+// endpoint.
+func (r *record) setPending(amount, merchantAmount int64, id string) {
+	if id == "" {
+		id = issuing.NewID("iareq")
+	}
 	r.PendingRequest = r.pendingRequest(amount, merchantAmount)
-	r.PendingID = issuing.NewID("iareq")
+	r.PendingID = id
 }
 
 // PendingID returns the id of the authorization's pending request, "" when

@@ -42,6 +42,8 @@ type Event struct {
 	PendingWebhooks int64    `json:"pending_webhooks"`
 	Request         *Request `json:"request"`
 	Type            string   `json:"type"`
+
+	stored []byte // the event as recorded (and as sent)
 }
 
 // Data holds the object as it was when the event happened and, for updates,
@@ -132,6 +134,7 @@ func recordJSON(ctx context.Context, tx store.Tx, acct issuing.Account, created 
 	if err != nil {
 		return nil, fmt.Errorf("event %s: encode: %w", typ, err)
 	}
+	e.stored = data
 	obj := store.Object{Account: acct.ID, Kind: Kind, ID: e.ID, Created: created, Data: data}
 	if err := tx.Insert(ctx, &obj); err != nil {
 		return nil, fmt.Errorf("event %s: store: %w", typ, err)

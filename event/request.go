@@ -2,7 +2,6 @@ package event
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 
@@ -55,10 +54,7 @@ func Requested(ctx context.Context, tx store.Tx, acct issuing.Account, created i
 	if err != nil {
 		return "", nil, err
 	}
-	if body, err = json.Marshal(e); err != nil {
-		return "", nil, fmt.Errorf("event %s: encode: %w", typ, err)
-	}
-	return e.ID, body, nil
+	return e.ID, e.stored, nil
 }
 
 // RecordRequestAttempt adds the synchronous attempt at sending event

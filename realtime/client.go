@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -44,14 +43,11 @@ type reply struct {
 // post sends body to target signed with secret, as Stripe sends a
 // real-time request: like any webhook, and asking for JSON back.
 func (c *client) post(ctx context.Context, target, secret string, body []byte) reply {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	req, err := webhook.NewRequest(ctx, target, secret, body)
 	if err != nil {
 		return reply{failure: fmt.Sprintf("The request could not be made: %v.", err)}
 	}
-	req.Header.Set("Content-Type", webhook.ContentType)
 	req.Header.Set("Accept", "application/json")
-	req.Header.Set("User-Agent", webhook.UserAgent)
-	req.Header.Set("Stripe-Signature", webhook.Signature(secret, time.Now(), body))
 	res, err := c.http.Do(req)
 	if err != nil {
 		var uerr *url.Error

@@ -88,19 +88,15 @@ type Question struct {
 }
 
 // Begin records the issuing_authorization.request event of au, an
-// authorization stored with a pending request by Create or Increment with
-// Options.AwaitRequest, for target. Every other endpoint subscribed to
+// authorization stored with the pending request pendingID by Create or
+// Increment with Options.AwaitRequest, for target. Every other endpoint subscribed to
 // the type is owed the event as a notification; a stripe listen gets it
 // as it gets every event.
 //
 // It also leaves a note of the question, in case the process stops before
 // Finish (see Recover).
-func (a *Asker) Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, target *Target, au *authorization.Authorization) (*Question, error) {
+func (a *Asker) Begin(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, target *Target, au *authorization.Authorization, pendingID string) (*Question, error) {
 	id, body, err := event.Requested(ctx, tx, acct, now.Unix(), EventType, au, target.endpoint)
-	if err != nil {
-		return nil, err
-	}
-	pendingID, err := authorization.PendingID(ctx, tx, acct, au.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +110,8 @@ func (a *Asker) Begin(ctx context.Context, tx store.Tx, acct issuing.Account, no
 
 // Verdict is what came of asking.
 type Verdict struct {
-	answer   authorization.Answer
-	attempt  event.Outcome
-	recorded bool // attempt is to be kept: the request went to an endpoint
+	answer  authorization.Answer
+	attempt event.Outcome // of the POST to an endpoint; none for stripe listen
 }
 
 // Ask sends q to its endpoint and returns its answer: the one in the
@@ -132,7 +127,6 @@ func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, c
 	if q.endpoint != nil {
 		r = a.client.post(ctx, q.endpoint.URL, q.endpoint.Secret, q.body)
 		v.attempt = r.outcome(clock.Now(), time.Since(start), q.endpoint.URL)
-		v.recorded = true
 	} else {
 		r = a.relayed(ctx, st, acct, q, deadline)
 	}
@@ -145,7 +139,7 @@ func (a *Asker) Ask(ctx context.Context, st store.Store, acct issuing.Account, c
 	// it responds; one that responds first still has until the deadline.
 	// Finish keeps the stored answer if there is one; the fallback is
 	// for when there is none.
-	answeredBy(ctx, st, acct, q.authorization, deadline)
+	waitUntil(ctx, st, deadline, func(rd store.Reader) (bool, error) { return answered(ctx, rd, acct, q) })
 	v.answer = answer
 	return v
 }
@@ -156,15 +150,14 @@ func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 	if err := removeNote(ctx, tx, q.event); err != nil {
 		return nil, err
 	}
-	if v.recorded {
-		if err := event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt); err != nil {
-			return nil, err
-		}
+	var err error
+	if q.endpoint != nil {
+		err = event.RecordRequestAttempt(ctx, tx, acct.ID, q.event, q.endpoint.ID, v.attempt)
+	} else {
+		err = listen.DropResponse(ctx, tx, acct.ID, q.event)
 	}
-	if q.endpoint == nil {
-		if err := listen.DropResponse(ctx, tx, acct.ID, q.event); err != nil {
-			return nil, err
-		}
+	if err != nil {
+		return nil, err
 	}
 	return authorization.SettleRequest(ctx, tx, acct, now, q.authorization, q.pendingID, v.answer)
 }
@@ -173,53 +166,45 @@ func Finish(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 // application, until the deadline or until the request is answered
 // through the API (then an empty acknowledgement stands in for it).
 func (a *Asker) relayed(ctx context.Context, st store.Store, acct issuing.Account, q *Question, deadline time.Time) reply {
-	for {
-		var res *listen.Response
-		var answered bool
-		err := st.View(ctx, func(rd store.Reader) error {
-			var err error
-			if res, err = listen.LoadResponse(ctx, rd, acct.ID, q.event); err != nil || res != nil {
-				return err
-			}
-			au, err := authorization.Get(ctx, rd, acct, q.authorization, "authorization")
-			if err != nil {
-				return err
-			}
-			answered = au.PendingRequest == nil
-			return nil
-		})
-		switch {
-		case err == nil && res != nil:
-			return reply{status: res.Status, version: res.Header("Stripe-Version"), body: []byte(res.Body)}
-		case err == nil && answered:
-			return reply{status: 200}
+	var res *listen.Response
+	done := waitUntil(ctx, st, deadline, func(rd store.Reader) (bool, error) {
+		var err error
+		if res, err = listen.LoadResponse(ctx, rd, acct.ID, q.event); err != nil || res != nil {
+			return res != nil, err
 		}
-		wait := time.Until(deadline)
-		if wait <= 0 || ctx.Err() != nil {
-			return reply{timedOut: true, failure: fmt.Sprintf("stripe listen relayed no response within %s.", a.timeout)}
-		}
-		time.Sleep(min(wait, pollEvery))
+		return answered(ctx, rd, acct, q)
+	})
+	switch {
+	case res != nil:
+		return reply{status: res.Status, version: res.Header("Stripe-Version"), body: []byte(res.Body)}
+	case done:
+		return reply{status: 200}
 	}
+	return reply{timedOut: true, failure: fmt.Sprintf("stripe listen relayed no response within %s.", a.timeout)}
+}
+
+// answered tells whether q's request is no longer pending: answered
+// through the approve or decline call, possibly on another process.
+func answered(ctx context.Context, rd store.Reader, acct issuing.Account, q *Question) (bool, error) {
+	pending, err := authorization.PendingID(ctx, rd, acct, q.authorization)
+	return pending != q.pendingID, err
 }
 
 // pollEvery is how often the store is read for an answer.
 const pollEvery = 10 * time.Millisecond
 
-// answeredBy waits until the authorization's pending request is answered
-// through the API or the deadline passes, and tells which came first. It
-// reads the store, so the answer may come through another process.
-func answeredBy(ctx context.Context, st store.Store, acct issuing.Account, id string, deadline time.Time) bool {
+// waitUntil reads the store with check every pollEvery until check says
+// done, the deadline passes or ctx ends, and tells whether check said
+// done. A read that fails is tried again at the next round.
+func waitUntil(ctx context.Context, st store.Store, deadline time.Time, check func(store.Reader) (bool, error)) bool {
 	for {
-		var answered bool
+		var done bool
 		err := st.View(ctx, func(rd store.Reader) error {
-			a, err := authorization.Get(ctx, rd, acct, id, "authorization")
-			if err != nil {
-				return err
-			}
-			answered = a.PendingRequest == nil
-			return nil
+			var err error
+			done, err = check(rd)
+			return err
 		})
-		if err == nil && answered {
+		if err == nil && done {
 			return true
 		}
 		wait := time.Until(deadline)

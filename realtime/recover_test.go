@@ -49,13 +49,14 @@ func TestRecover(t *testing.T) {
 				cardID = c.ID
 			}
 			amount := int64(1000)
+			pending := issuing.NewID("iareq")
 			au, err := authorization.Create(ctx, tx, acct, clock.Now(), authorization.CreateParams{Card: cardID, Amount: &amount},
-				authorization.Options{AwaitRequest: true})
+				authorization.Options{AwaitRequest: true, PendingID: pending})
 			if err != nil {
 				return err
 			}
 			id = au.ID
-			_, err = a.Begin(ctx, tx, acct, clock.Now(), &Target{endpoint: ep}, au)
+			_, err = a.Begin(ctx, tx, acct, clock.Now(), &Target{endpoint: ep}, au, pending)
 			return err
 		})
 		if err != nil {

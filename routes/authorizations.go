@@ -6,6 +6,7 @@ import (
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/authorization"
+	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/realtime"
 	"github.com/localissuing/localissuing/store"
 )
@@ -133,11 +134,15 @@ func askRealTime(s *api.Server, rt *realtime.Asker, c *api.Call, tx store.Tx,
 	if err != nil {
 		return nil, err
 	}
-	a, err := request(authorization.Options{AwaitRequest: target != nil})
+	opts := authorization.Options{AwaitRequest: target != nil}
+	if opts.AwaitRequest {
+		opts.PendingID = issuing.NewID("iareq")
+	}
+	a, err := request(opts)
 	if err != nil || a.PendingRequest == nil {
 		return a, err
 	}
-	q, err := rt.Begin(c.Ctx, tx, c.Account, c.Now, target, a)
+	q, err := rt.Begin(c.Ctx, tx, c.Account, c.Now, target, a, opts.PendingID)
 	if err != nil {
 		return nil, err
 	}

@@ -55,13 +55,10 @@ func newClient(timeout time.Duration, conns int) *http.Client {
 // clock: receivers check it against their own wall clock (stripe-go
 // refuses signatures older than five minutes), and a retry is signed anew.
 func post(ctx context.Context, client *http.Client, target, secret string, body []byte) reply {
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	req, err := NewRequest(ctx, target, secret, body)
 	if err != nil {
 		return reply{err: fmt.Sprintf("The request could not be made: %v", err)}
 	}
-	req.Header.Set("Content-Type", ContentType)
-	req.Header.Set("User-Agent", UserAgent)
-	req.Header.Set("Stripe-Signature", Signature(secret, time.Now(), body))
 	res, err := client.Do(req)
 	if err != nil {
 		return reply{err: describe(err, client.Timeout)}
@@ -75,6 +72,19 @@ func post(ctx context.Context, client *http.Client, target, secret string, body 
 			res.StatusCode, http.StatusText(res.StatusCode))
 	}
 	return r
+}
+
+// NewRequest returns the POST of body to target as Stripe sends a webhook,
+// signed with secret at the moment it is made.
+func NewRequest(ctx context.Context, target, secret string, body []byte) (*http.Request, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, target, bytes.NewReader(body))
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Content-Type", ContentType)
+	req.Header.Set("User-Agent", UserAgent)
+	req.Header.Set("Stripe-Signature", Signature(secret, time.Now(), body))
+	return req, nil
 }
 
 // describe says why no response arrived, without the request line Go puts
