@@ -2,11 +2,10 @@ package authorization
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
 	"github.com/localissuing/localissuing/transaction"
@@ -279,14 +278,7 @@ func Increment(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 
 // cardOf reads which card an authorization is on, without locking it.
 func cardOf(ctx context.Context, rd store.Reader, acct issuing.Account, id string) (string, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return "", issuing.NotFound(Noun, id, "authorization")
-	}
-	if err != nil {
-		return "", fmt.Errorf("load authorization %s: %w", id, err)
-	}
-	r, err := decode(obj)
+	r, err := document.Get[record](ctx, rd, acct, kind, id, "authorization")
 	if err != nil {
 		return "", err
 	}

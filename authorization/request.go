@@ -2,9 +2,9 @@ package authorization
 
 import (
 	"context"
-	"fmt"
 	"time"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -58,11 +58,7 @@ func (r *record) setPending(amount, merchantAmount int64, id string) {
 // PendingID returns the id of the authorization's pending request, "" when
 // it has none.
 func PendingID(ctx context.Context, rd store.Reader, acct issuing.Account, id string) (string, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if err != nil {
-		return "", fmt.Errorf("load authorization %s: %w", id, err)
-	}
-	r, err := decode(obj)
+	r, err := document.Get[record](ctx, rd, acct, kind, id, "authorization")
 	if err != nil {
 		return "", err
 	}

@@ -2,7 +2,6 @@ package authorization
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"time"
@@ -18,12 +17,9 @@ import (
 // Get reads an authorization as clients see it; param names the parameter
 // that referred to it, for the 404.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param string) (*Authorization, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("get authorization %s: %w", id, err)
+		return nil, err
 	}
 	return Render(ctx, rd, obj)
 }

@@ -365,12 +365,9 @@ type Secrets struct {
 
 // Get reads a card as clients see it, revealing the secrets asked for.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param string, reveal Secrets) (*Card, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("get card %s: %w", id, err)
+		return nil, err
 	}
 	return Render(ctx, rd, obj, reveal)
 }

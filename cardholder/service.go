@@ -8,6 +8,7 @@ import (
 	"strings"
 	"unicode"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -100,12 +101,9 @@ func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now int64, i
 // Get reads a cardholder; param names the parameter that referred to it,
 // for the 404.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param string) (*Cardholder, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("get cardholder %s: %w", id, err)
+		return nil, err
 	}
 	return Decode(obj)
 }
@@ -219,3 +217,6 @@ func normalizePhone(raw string) (string, error) {
 	}
 	return "+" + d, nil
 }
+
+// kind is how the document package names cardholders.
+var kind = document.Kind{Name: Kind, Noun: Noun}

@@ -2,8 +2,6 @@ package design
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/document"
@@ -154,12 +152,9 @@ func CheckForCards(ctx context.Context, rd store.Reader, acct issuing.Account, i
 
 // Get reads a design; param names the parameter that referred to it.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param string) (*Design, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("get personalization design %s: %w", id, err)
+		return nil, err
 	}
 	return Render(obj)
 }

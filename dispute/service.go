@@ -2,8 +2,6 @@ package dispute
 
 import (
 	"context"
-	"errors"
-	"fmt"
 	"time"
 
 	"github.com/localissuing/localissuing/document"
@@ -180,12 +178,9 @@ func Resolve(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Ti
 // Get reads a dispute; param names the parameter that referred to it, for
 // the 404.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param string) (*Dispute, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, param)
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, param)
 	if err != nil {
-		return nil, fmt.Errorf("get dispute %s: %w", id, err)
+		return nil, err
 	}
 	return Render(obj)
 }

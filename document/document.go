@@ -29,6 +29,28 @@ func Decode[T any](k Kind, obj store.Object) (*T, error) {
 	return &v, nil
 }
 
+// Load reads an object; a missing one is a 404 naming param, the parameter
+// that referred to it.
+func Load(ctx context.Context, rd store.Reader, acct issuing.Account, k Kind, id, param string) (store.Object, error) {
+	obj, err := rd.Get(ctx, acct.ID, k.Name, id)
+	if errors.Is(err, store.ErrNotFound) {
+		return obj, issuing.NotFound(k.Noun, id, param)
+	}
+	if err != nil {
+		return obj, fmt.Errorf("load %s %s: %w", k.Noun, id, err)
+	}
+	return obj, nil
+}
+
+// Get reads an object into a new T, as Load does.
+func Get[T any](ctx context.Context, rd store.Reader, acct issuing.Account, k Kind, id, param string) (*T, error) {
+	obj, err := Load(ctx, rd, acct, k, id, param)
+	if err != nil {
+		return nil, err
+	}
+	return Decode[T](k, obj)
+}
+
 // LoadForUpdate reads and locks an object for a read-modify-write; a
 // missing one is a 404 naming param, the parameter that referred to it.
 func LoadForUpdate[T any](ctx context.Context, tx store.Tx, acct issuing.Account, k Kind, id, param string) (*T, error) {

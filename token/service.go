@@ -135,12 +135,9 @@ func setStatus(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 // is less than a day old. Without it the token is cut from its stored text
 // (see listView), as a document.Stored; with it, a *Token.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string, withNetworkData bool) (any, error) {
-	obj, err := rd.Get(ctx, acct.ID, Kind, id)
-	if errors.Is(err, store.ErrNotFound) {
-		return nil, issuing.NotFound(Noun, id, "token")
-	}
+	obj, err := document.Load(ctx, rd, acct, kind, id, "token")
 	if err != nil {
-		return nil, fmt.Errorf("get token %s: %w", id, err)
+		return nil, err
 	}
 	if !withNetworkData || now.Unix() >= obj.Created+networkDataWindow {
 		return Render(obj)
