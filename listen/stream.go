@@ -210,6 +210,7 @@ func newer(ctx context.Context, st store.Store, account, cursor string) ([]store
 	var objs []store.Object
 	more := false
 	err := st.View(ctx, func(rd store.Reader) error {
+		objs, more = nil, false // a View may run this again
 		q := store.Query{Account: account, Kind: event.Kind, Limit: batchSize}
 		if cursor != "" {
 			// Lists are in commit order within an account, so paging

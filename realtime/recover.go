@@ -70,6 +70,7 @@ func removeNote(ctx context.Context, tx store.Tx, eventID string) error {
 func (a *Asker) Recover(ctx context.Context, st store.Store, clock issuing.Clock, now time.Time) (int, error) {
 	var stale []note
 	err := st.View(ctx, func(rd store.Reader) error {
+		stale = nil // a View may run this again
 		q := store.Query{Account: notesAccount, Kind: noteKind, Limit: 100}
 		for {
 			page, err := rd.List(ctx, q)

@@ -170,7 +170,11 @@ type Tx interface {
 
 // Store is a storage engine.
 type Store interface {
-	// View runs fn in a read-only transaction.
+	// View runs fn in a read-only transaction. An engine may run fn more
+	// than once (SQLite does when a commit comes between reads from its
+	// cache and from its snapshot): fn must start afresh each time and
+	// keep nothing from a run that returned an error. Callers must not
+	// modify the Data of the objects they read, which may be shared.
 	View(ctx context.Context, fn func(Reader) error) error
 	// Update runs fn in a read-write transaction and commits if fn returns
 	// nil; otherwise it rolls back and returns fn's error unchanged (wrapped

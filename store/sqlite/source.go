@@ -16,6 +16,7 @@ type source struct {
 	uri         string
 	write, read []string // PRAGMAs for the writer and for readers
 	memory      string   // name of the in-memory database, if any
+	path        string   // of a file database, absolute
 }
 
 // newSource describes the database at path.
@@ -44,6 +45,7 @@ func newSource(path string) (*source, error) {
 		if err != nil {
 			return nil, err
 		}
+		src.path = abs
 		u.Path = filepath.ToSlash(abs)
 		// journal_mode is a property of the file, set once by the writer
 		// before any reader opens it.

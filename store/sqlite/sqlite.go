@@ -28,6 +28,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/localissuing/localissuing/store"
 )
@@ -59,7 +60,14 @@ type Store struct {
 	group   *group // the open write transaction and its members, if any
 	wclosed bool   // Close has taken the write connection for good
 
+	// written is what the open group's members wrote, for the cache.
+	written writeSet
+
+	cache  *cache       // see cache.go
+	reruns atomic.Int64 // Views run again for a stale cached read, for tests
+
 	stopCheckpoints func() error // of a file database, see checkpoint.go
+	unlock          func() error // of a file database, see lock_unix.go
 }
 
 // group is a write transaction that the functions of several Update calls
@@ -81,12 +89,17 @@ var _ store.Store = (*Store)(nil)
 // schema up to date. path ":memory:" opens a new, empty database that lives
 // in memory until Close and that all the Store's connections share.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return open(ctx, path, cacheBytes)
+}
+
+// open is Open with a cache of the given bound.
+func open(ctx context.Context, path string, cacheMax int64) (*Store, error) {
 	src, err := newSource(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	readers := max(4, runtime.GOMAXPROCS(0))
-	s := &Store{src: src, reader: make(chan *conn, readers), closed: make(chan struct{})}
+	s := &Store{src: src, reader: make(chan *conn, readers), closed: make(chan struct{}), cache: newCache(cacheMax)}
 	if err := s.open(ctx, readers); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlite: open %s: %w", path, err), s.Close())
 	}
@@ -94,6 +107,13 @@ func Open(ctx context.Context, path string) (*Store, error) {
 }
 
 func (s *Store) open(ctx context.Context, readers int) error {
+	if s.src.memory == "" {
+		unlock, err := lockFile(s.src.path)
+		if err != nil {
+			return err
+		}
+		s.unlock = unlock
+	}
 	w, err := openConn(ctx, s.src.uri, s.src.write)
 	if err != nil {
 		return err
@@ -168,6 +188,9 @@ func (s *Store) Close() error {
 			errs = append(errs, s.conns[i].close())
 		}
 		s.src.release()
+		if s.unlock != nil {
+			errs = append(errs, s.unlock())
+		}
 		if err := errors.Join(errs...); err != nil {
 			s.err = fmt.Errorf("sqlite: close: %w", err)
 		}
@@ -176,19 +199,24 @@ func (s *Store) Close() error {
 }
 
 // View runs fn in a read-only transaction on a snapshot of the database.
+// Objects and pages in the cache are read from it, and SQLite's snapshot
+// is opened only for what is not; in the rare case where a commit came
+// between the two, fn runs again, reading SQLite only (see view).
 func (s *Store) View(ctx context.Context, fn func(store.Reader) error) error {
-	c, err := s.acquire(ctx, s.reader)
-	if err != nil {
-		return fmt.Errorf("sqlite: view: %w", err)
+	select {
+	case <-s.closed:
+		return fmt.Errorf("sqlite: view: %w", ErrClosed)
+	default:
 	}
-	defer func() { s.reader <- c }()
-	// A read transaction has nothing to commit: ending it releases the
-	// snapshot, and how it ends cannot change what fn read.
-	defer c.end()
-	if err := c.begin(ctx, "BEGIN"); err != nil {
-		return fmt.Errorf("sqlite: view: %w", err)
+	v := &view{s: s, pinned: s.cache.generation()}
+	v.cached = v.pinned%2 == 0
+	err := v.run(fn)
+	if v.stale {
+		s.reruns.Add(1)
+		v = &view{s: s}
+		err = v.run(fn)
 	}
-	return fn(&reader{c: c})
+	return err
 }
 
 // Update runs fn in a write transaction and commits if fn returns nil.
@@ -329,7 +357,8 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 			s.undoMember(g)
 		}
 	}()
-	err = fn(&writer{reader{c: c}})
+	w := &writer{reader: reader{c: c}, s: s}
+	err = fn(w)
 	done = true
 	if err != nil {
 		s.undoMember(g)
@@ -355,6 +384,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 		s.group = g
 	}
 	g.members++
+	s.written.merge(&w.written)
 	return g, nil
 }
 
@@ -381,9 +411,17 @@ func (s *Store) undoMember(g *group) {
 // owner of the write connection calls it.
 func (s *Store) commitGroup() {
 	g := s.group
+	changed := !s.written.empty()
+	if changed {
+		s.cache.beginCommit()
+	}
 	if err := s.w.commit(); err != nil {
 		s.failGroup(fmt.Errorf("sqlite: commit: %w", err))
 		return
+	}
+	if changed {
+		s.cache.endCommit(&s.written)
+		s.written = writeSet{}
 	}
 	s.group = nil
 	close(g.done)
@@ -393,6 +431,10 @@ func (s *Store) commitGroup() {
 // Only the owner of the write connection calls it.
 func (s *Store) failGroup(err error) {
 	g := s.group
+	if s.cache.generation()%2 == 1 { // the commit itself failed
+		s.cache.endCommit(nil)
+	}
+	s.written = writeSet{}
 	s.w.end()
 	s.group = nil
 	g.err = err

@@ -25,16 +25,26 @@ func openTest(t *testing.T, path string) *Store {
 
 func TestContract(t *testing.T) {
 	tests := []struct {
-		name string
-		path func(t *testing.T) string
+		name     string
+		path     func(t *testing.T) string
+		cacheMax int64
 	}{
-		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }},
-		{"memory", func(*testing.T) string { return memoryPath }},
+		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }, cacheBytes},
+		{"memory", func(*testing.T) string { return memoryPath }, cacheBytes},
+		// A cache that holds a few objects at most: entries come and go
+		// all the time, and reads mix the cache and SQLite.
+		{"file, small cache", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }, 600},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			storetest.Run(t, func(t *testing.T) store.Store { return openTest(t, tc.path(t)) })
+			storetest.Run(t, func(t *testing.T) store.Store {
+				s, err := open(t.Context(), tc.path(t), tc.cacheMax)
+				if err != nil {
+					t.Fatalf("open: %v", err)
+				}
+				return s
+			})
 		})
 	}
 }

@@ -84,6 +84,43 @@ func (r *reader) Idempotency(ctx context.Context, account, key string) (store.Id
 // writer implements store.Tx on the write connection.
 type writer struct {
 	reader
+	s       *Store
+	written writeSet // this Update's writes; the group's are in s.written
+}
+
+// Get reads the cache for objects that neither this Update nor its group
+// wrote: the rest of what the write connection sees is the latest commit,
+// which is what the cache holds.
+func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Object, error) {
+	if w.s.written.wrote(id) || w.written.wrote(id) {
+		return w.reader.Get(ctx, account, kind, id)
+	}
+	gen := w.s.cache.generation()
+	if o, ok := w.s.cache.get(gen, account, kind, id); ok {
+		return o, nil
+	}
+	o, err := w.reader.Get(ctx, account, kind, id)
+	if err == nil {
+		w.s.cache.putObject(gen, o)
+	}
+	return o, err
+}
+
+// List reads the cache under the same condition as Get, for kinds.
+func (w *writer) List(ctx context.Context, q store.Query) (store.Page, error) {
+	key, cacheable := pageKey(q)
+	if !cacheable || w.s.written.wroteKind(q.Account, q.Kind) || w.written.wroteKind(q.Account, q.Kind) {
+		return w.reader.List(ctx, q)
+	}
+	gen := w.s.cache.generation()
+	if p, ok := w.s.cache.list(gen, key, q); ok {
+		return p, nil
+	}
+	p, err := w.reader.List(ctx, q)
+	if err == nil {
+		w.s.cache.putPage(gen, key, q, p)
+	}
+	return p, err
 }
 
 // GetForUpdate is Get: a write transaction holds SQLite's write lock from
@@ -108,6 +145,7 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, store.ErrDuplicate)
 	}
 	obj.Seq = seq
+	w.written.record(objectWrite{obj: *obj, inserted: true})
 	return nil
 }
 
@@ -116,12 +154,20 @@ func (w *writer) Replace(ctx context.Context, obj store.Object) error {
 	if err == nil && n == 0 { // another parent, or no such object
 		n, err = w.c.exec(ctx, sqlReplace, obj.Parent, text(obj.Data), obj.ID, obj.Account, obj.Kind)
 	}
-	return changed(n, err, "replace", obj.Kind, obj.ID)
+	if err := changed(n, err, "replace", obj.Kind, obj.ID); err != nil {
+		return err
+	}
+	w.written.record(objectWrite{obj: obj})
+	return nil
 }
 
 func (w *writer) Delete(ctx context.Context, account, kind, id string) error {
 	n, err := w.c.exec(ctx, sqlDelete, id, account, kind)
-	return changed(n, err, "delete", kind, id)
+	if err := changed(n, err, "delete", kind, id); err != nil {
+		return err
+	}
+	w.written.record(objectWrite{obj: store.Object{Account: account, Kind: kind, ID: id}, deleted: true})
+	return nil
 }
 
 // changed turns a statement that changed no row into ErrNotFound.

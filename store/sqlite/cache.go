@@ -1,0 +1,350 @@
+package sqlite
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/localissuing/localissuing/store"
+)
+
+// The object cache keeps recently read and written objects, and recently
+// listed pages, in memory. A retrieve or a list it answers opens no SQLite
+// read transaction at all: in profiles, the point lookup and the locks a
+// WAL read transaction takes on the shared-memory index were a quarter of
+// a retrieve's CPU, and the range scan and its row copies nearly half of a
+// list's.
+//
+// It is sound because this process is the database's only writer (Open
+// locks the file, see lock_unix.go) and every write goes through the one
+// write connection: what the cache holds is applied there, when a group
+// commits, and nowhere else.
+//
+// Consistency rests on a generation counter, gen, changed only under mu:
+// it becomes odd just before a group that wrote objects commits, and even
+// again once that group's writes are in the cache. While gen stays at one
+// even value, the cache holds exactly the committed state of the objects
+// it holds. A View pins the generation it starts at and reads the cache
+// only while gen still has that value; when it must read SQLite, its
+// snapshot is the pinned generation's state only if gen had that value
+// both before the snapshot began and after it was taken. Pages and
+// objects read from SQLite are added to the cache only under that
+// condition, and by the writer, which reads the latest commit, only for
+// objects and kinds its open group has not written.
+
+// cacheBytes bounds what the cache holds: the documents' bytes plus a
+// fixed overhead per entry. 16 MB keep some 15,000 tokens; with the
+// garbage collector's headroom they cost about twice that in resident
+// memory when full.
+const cacheBytes = 16 << 20
+
+// entryOverhead estimates an entry's memory beyond its strings and data:
+// the map slot, the struct and the key.
+const entryOverhead = 128
+
+type cache struct {
+	mu      sync.RWMutex
+	gen     uint64
+	objects map[string]*store.Object // by id; never modified once in
+	lists   map[kindKey]map[string]*cachedPage
+	size    int64 // estimated bytes held
+	max     int64
+}
+
+// kindKey names the objects of one kind in one account, the unit in which
+// cached pages are dropped when any of those objects changes.
+type kindKey struct{ account, kind string }
+
+type cachedPage struct {
+	page store.Page // its objects are never modified
+	size int64
+}
+
+func newCache(max int64) *cache {
+	return &cache{
+		objects: map[string]*store.Object{},
+		lists:   map[kindKey]map[string]*cachedPage{},
+		max:     max,
+	}
+}
+
+// generation returns the current generation.
+func (c *cache) generation() uint64 {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	return c.gen
+}
+
+// get returns the object if it is cached and gen is still pinned.
+func (c *cache) get(pinned uint64, account, kind, id string) (store.Object, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	o, ok := c.objects[id]
+	if !ok || c.gen != pinned || o.Account != account || o.Kind != kind {
+		return store.Object{}, false
+	}
+	return *o, true
+}
+
+// list returns the cached page of q if gen is still pinned.
+func (c *cache) list(pinned uint64, key string, q store.Query) (store.Page, bool) {
+	c.mu.RLock()
+	defer c.mu.RUnlock()
+	p, ok := c.lists[kindKey{q.Account, q.Kind}][key]
+	if !ok || c.gen != pinned {
+		return store.Page{}, false
+	}
+	return store.Page{Objects: slices.Clone(p.page.Objects), HasMore: p.page.HasMore}, true
+}
+
+// putObject adds o, read at generation pinned, if that is still the
+// generation. o.Data must not be modified afterwards.
+func (c *cache) putObject(pinned uint64, o store.Object) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != pinned {
+		return
+	}
+	c.setObject(o)
+	c.trim()
+}
+
+// putPage adds the page of q, read at generation pinned, and its objects,
+// if that is still the generation.
+func (c *cache) putPage(pinned uint64, key string, q store.Query, p store.Page) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.gen != pinned {
+		return
+	}
+	k := kindKey{q.Account, q.Kind}
+	pages := c.lists[k]
+	if pages == nil {
+		pages = map[string]*cachedPage{}
+		c.lists[k] = pages
+	}
+	cp := &cachedPage{page: store.Page{Objects: slices.Clip(slices.Clone(p.Objects)), HasMore: p.HasMore}, size: int64(len(key)) + entryOverhead}
+	for _, o := range p.Objects {
+		cp.size += objectSize(&o)
+		c.setObject(o)
+	}
+	if old, ok := pages[key]; ok {
+		c.size -= old.size
+	}
+	pages[key] = cp
+	c.size += cp.size
+	c.trim()
+}
+
+// setObject puts o in, replacing what the cache has under its id. The
+// caller holds mu for writing.
+func (c *cache) setObject(o store.Object) {
+	if old, ok := c.objects[o.ID]; ok {
+		c.size -= objectSize(old)
+	}
+	o.Data = slices.Clip(o.Data)
+	c.objects[o.ID] = &o
+	c.size += objectSize(&o)
+}
+
+func objectSize(o *store.Object) int64 {
+	return int64(len(o.Data)+len(o.ID)+len(o.Parent)) + entryOverhead
+}
+
+// trim drops entries until the cache is within nine tenths of its bound:
+// pages first, then objects, in the map's own (random) order, which
+// unlike least-recently-used keeps a part of a working set slightly too
+// large to hold instead of evicting each entry just before its next use.
+// The caller holds mu for writing.
+func (c *cache) trim() {
+	if c.size <= c.max {
+		return
+	}
+	goal := c.max - c.max/10
+	for k, pages := range c.lists {
+		for key, p := range pages {
+			delete(pages, key)
+			c.size -= p.size
+			if c.size <= goal {
+				break
+			}
+		}
+		if len(pages) == 0 {
+			delete(c.lists, k)
+		}
+		if c.size <= goal {
+			return
+		}
+	}
+	for id, o := range c.objects {
+		delete(c.objects, id)
+		c.size -= objectSize(o)
+		if c.size <= goal {
+			return
+		}
+	}
+}
+
+// writeSet is what the Update calls of a group wrote, to be applied to the
+// cache when the group commits.
+type writeSet struct {
+	objects map[string]objectWrite // by id, the last write of each
+	kinds   map[kindKey]struct{}
+}
+
+type objectWrite struct {
+	obj     store.Object // as replaced: Seq and Created may be unset
+	deleted bool
+	// inserted objects are not put in the cache: most are never read
+	// (events, above all), and those that are get in when they are.
+	inserted bool
+}
+
+func (w *writeSet) empty() bool { return len(w.kinds) == 0 }
+
+func (w *writeSet) wrote(id string) bool {
+	_, ok := w.objects[id]
+	return ok
+}
+
+func (w *writeSet) wroteKind(account, kind string) bool {
+	_, ok := w.kinds[kindKey{account, kind}]
+	return ok
+}
+
+func (w *writeSet) record(ow objectWrite) {
+	if w.objects == nil {
+		w.objects, w.kinds = map[string]objectWrite{}, map[kindKey]struct{}{}
+	}
+	if ow.inserted {
+		ow.obj.Data = nil
+	} else if !ow.deleted {
+		// The caller may reuse its buffer; the cache keeps its own copy.
+		ow.obj.Data = slices.Clone(ow.obj.Data)
+	}
+	w.objects[ow.obj.ID] = ow
+	w.kinds[kindKey{ow.obj.Account, ow.obj.Kind}] = struct{}{}
+}
+
+// merge adds the writes of m, which came later, to w.
+func (w *writeSet) merge(m *writeSet) {
+	if m.empty() {
+		return
+	}
+	if w.empty() {
+		*w = *m
+		return
+	}
+	for id, ow := range m.objects {
+		w.objects[id] = ow
+	}
+	for k := range m.kinds {
+		w.kinds[k] = struct{}{}
+	}
+}
+
+// beginCommit makes gen odd before a group that wrote objects commits:
+// from then on no View trusts the cache or a new snapshot at the old
+// generation.
+func (c *cache) beginCommit() {
+	c.mu.Lock()
+	c.gen++
+	c.mu.Unlock()
+}
+
+// endCommit applies a group's writes once it committed (w nil if it did
+// not) and makes gen even again.
+func (c *cache) endCommit(w *writeSet) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.gen++
+	if w == nil {
+		return
+	}
+	for k := range w.kinds {
+		for _, p := range c.lists[k] {
+			c.size -= p.size
+		}
+		delete(c.lists, k)
+	}
+	for id, ow := range w.objects {
+		old, ok := c.objects[id]
+		switch {
+		case !ok:
+		case ow.deleted || ow.inserted:
+			// An inserted id can only be cached if it was deleted and
+			// inserted again in this group.
+			c.size -= objectSize(old)
+			delete(c.objects, id)
+		default:
+			// A replacement: Seq and Created are the cached object's.
+			o := *old
+			o.Data, o.Parent = ow.obj.Data, ow.obj.Parent
+			c.setObject(o)
+		}
+	}
+	c.trim()
+}
+
+// pageKey is the cache key of q's page: every part of q in a form that
+// no other query shares. ok is false for a query the cache leaves to
+// SQLite (a filter value of a type lists refuse).
+func pageKey(q store.Query) (key string, ok bool) {
+	var b strings.Builder
+	str := func(s string) {
+		b.WriteString(strconv.Itoa(len(s)))
+		b.WriteByte(':')
+		b.WriteString(s)
+	}
+	bound := func(p *int64) {
+		if p == nil {
+			b.WriteByte('-')
+			return
+		}
+		b.WriteString(strconv.FormatInt(*p, 10))
+		b.WriteByte(',')
+	}
+	rng := func(r store.Range) {
+		bound(r.Gt)
+		bound(r.Gte)
+		bound(r.Lt)
+		bound(r.Lte)
+	}
+	str(q.Parent)
+	str(q.StartingAfter)
+	str(q.EndingBefore)
+	b.WriteString(strconv.Itoa(q.Limit))
+	b.WriteByte(';')
+	rng(q.Created)
+	for _, f := range q.Equal {
+		str(f.Name)
+		if f.Prefix {
+			b.WriteByte('^')
+		}
+		switch v := f.Value.(type) {
+		case string:
+			b.WriteByte('s')
+			str(v)
+		case int64:
+			b.WriteByte('i')
+			b.WriteString(strconv.FormatInt(v, 10))
+			b.WriteByte(';')
+		case bool:
+			b.WriteByte('b')
+			b.WriteString(strconv.FormatBool(v))
+		case []string:
+			b.WriteByte('a')
+			b.WriteString(strconv.Itoa(len(v)))
+			for _, s := range v {
+				str(s)
+			}
+		case store.Range:
+			b.WriteByte('r')
+			rng(v)
+		default:
+			return "", false
+		}
+	}
+	return b.String(), true
+}
