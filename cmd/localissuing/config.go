@@ -8,10 +8,12 @@ import (
 	"log/slog"
 	"os"
 	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/localissuing/localissuing/realtime"
+	"github.com/localissuing/localissuing/store/sqlite"
 )
 
 // config is everything the server can be told, from flags or the
@@ -22,6 +24,7 @@ type config struct {
 	allowedKeys map[string]bool
 	logLevel    slog.Level
 	pprof       string // loopback address for net/http/pprof; empty means off
+	cacheMB     int    // bound of the SQLite engine's object cache
 	webhooks    webhookSettings
 	realTime    realtime.Config
 }
@@ -39,6 +42,7 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	retries := fs.String("webhook-retries", envOr(getenv, "LOCALISSUING_WEBHOOK_RETRIES", "stripe"), "webhook retry schedule: stripe, fast, none, or waits such as 10s,1m,5m (LOCALISSUING_WEBHOOK_RETRIES)")
 	authTimeout := fs.String("authorization-timeout", envOr(getenv, "LOCALISSUING_AUTHORIZATION_TIMEOUT", realtime.DefaultTimeout.String()), "how long a real-time authorization endpoint has to answer (LOCALISSUING_AUTHORIZATION_TIMEOUT)")
 	authFallback := fs.String("authorization-fallback", envOr(getenv, "LOCALISSUING_AUTHORIZATION_FALLBACK", "decline"), "decline or approve requests a real-time authorization endpoint does not answer in time (LOCALISSUING_AUTHORIZATION_FALLBACK)")
+	cacheMB := fs.String("cache-mb", envOr(getenv, "LOCALISSUING_CACHE_MB", strconv.Itoa(sqlite.DefaultCacheBytes>>20)), "megabytes of recently read objects a SQLite database keeps in memory; 0 keeps none (LOCALISSUING_CACHE_MB)")
 	fs.Usage = func() {}
 	if err := fs.Parse(args); err != nil {
 		var b strings.Builder
@@ -47,10 +51,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		return config{}, fmt.Errorf("%w\nflags:\n%s", err, b.String())
 	}
 	cfg := config{addr: *addr, db: *db, allowedKeys: map[string]bool{}, pprof: *pprofAddr}
+	n, err := strconv.Atoi(*cacheMB)
+	if err != nil || n < 0 || n > 1<<20 {
+		return config{}, fmt.Errorf("cache size %q: want a whole number of megabytes, 0 or more", *cacheMB)
+	}
+	cfg.cacheMB = n
 	if err := checkLoopback(cfg.pprof); err != nil {
 		return config{}, err
 	}
-	var err error
 	if cfg.webhooks, err = loadWebhookSettings(*forwardTo, *retries); err != nil {
 		return config{}, err
 	}

@@ -36,3 +36,32 @@ func TestRealTimeFlags(t *testing.T) {
 		})
 	}
 }
+
+func TestCacheFlag(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		env  map[string]string
+		mb   int
+		ok   bool
+	}{
+		{"default", nil, nil, 16, true},
+		{"flag", []string{"--cache-mb", "64"}, nil, 64, true},
+		{"none", []string{"--cache-mb=0"}, nil, 0, true},
+		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, true},
+		{"flag wins", []string{"--cache-mb", "4"}, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 4, true},
+		{"negative", []string{"--cache-mb", "-1"}, nil, 0, false},
+		{"not a number", []string{"--cache-mb", "16MB"}, nil, 0, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg, err := loadConfig(tc.args, func(k string) string { return tc.env[k] })
+			if (err == nil) != tc.ok {
+				t.Fatalf("loadConfig: %v, want ok=%v", err, tc.ok)
+			}
+			if tc.ok && cfg.cacheMB != tc.mb {
+				t.Errorf("cache %d MB, want %d", cfg.cacheMB, tc.mb)
+			}
+		})
+	}
+}

@@ -13,13 +13,13 @@ import (
 // openStore picks the engine from the --db value: a postgres:// URL is a
 // PostgreSQL database that several processes can share, anything else a
 // SQLite file (or :memory:).
-func openStore(ctx context.Context, db string) (store.Store, error) {
+func openStore(ctx context.Context, db string, cacheMB int) (store.Store, error) {
 	var st store.Store
 	var err error
 	if isPostgres(db) {
 		st, err = postgres.Open(ctx, db)
 	} else {
-		st, err = sqlite.Open(ctx, db)
+		st, err = sqlite.OpenWithCache(ctx, db, int64(cacheMB)<<20)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open database %s: %w", config{db: db}.dbForDisplay(), err)

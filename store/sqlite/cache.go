@@ -33,11 +33,11 @@ import (
 // condition, and by the writer, which reads the latest commit, only for
 // objects and kinds its open group has not written.
 
-// cacheBytes bounds what the cache holds: the documents' bytes plus a
-// fixed overhead per entry. 16 MB keep some 15,000 tokens; with the
-// garbage collector's headroom they cost about twice that in resident
-// memory when full.
-const cacheBytes = 16 << 20
+// DefaultCacheBytes bounds what the cache holds unless told otherwise:
+// the documents' bytes plus a fixed overhead per entry. 16 MB keep some
+// 15,000 tokens; with the garbage collector's headroom they cost up to
+// twice that in resident memory when full.
+const DefaultCacheBytes = 16 << 20
 
 // entryOverhead estimates an entry's memory beyond its strings and data:
 // the map slot, the struct and the key.
@@ -50,6 +50,7 @@ type cache struct {
 	lists   map[kindKey]map[string]*cachedPage
 	size    int64 // estimated bytes held
 	max     int64
+	misses  int64 // entries offered to the full cache, see admit
 }
 
 // kindKey names the objects of one kind in one account, the unit in which
@@ -99,23 +100,27 @@ func (c *cache) list(pinned uint64, key string, q store.Query) (store.Page, bool
 }
 
 // putObject adds o, read at generation pinned, if that is still the
-// generation. o.Data must not be modified afterwards.
+// generation and the cache admits it. o.Data must not be modified
+// afterwards.
 func (c *cache) putObject(pinned uint64, o store.Object) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != pinned {
+	if c.gen != pinned || !c.admit(objectSize(&o)) {
 		return
 	}
 	c.setObject(o)
-	c.trim()
 }
 
-// putPage adds the page of q, read at generation pinned, and its objects,
-// if that is still the generation.
+// putPage adds the page of q, read at generation pinned, if that is still
+// the generation and the cache admits it.
 func (c *cache) putPage(pinned uint64, key string, q store.Query, p store.Page) {
+	size := int64(len(key)) + entryOverhead
+	for _, o := range p.Objects {
+		size += objectSize(&o)
+	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if c.gen != pinned {
+	if c.gen != pinned || !c.admit(size) {
 		return
 	}
 	k := kindKey{q.Account, q.Kind}
@@ -124,17 +129,11 @@ func (c *cache) putPage(pinned uint64, key string, q store.Query, p store.Page) 
 		pages = map[string]*cachedPage{}
 		c.lists[k] = pages
 	}
-	cp := &cachedPage{page: store.Page{Objects: slices.Clip(slices.Clone(p.Objects)), HasMore: p.HasMore}, size: int64(len(key)) + entryOverhead}
-	for _, o := range p.Objects {
-		cp.size += objectSize(&o)
-		c.setObject(o)
-	}
 	if old, ok := pages[key]; ok {
 		c.size -= old.size
 	}
-	pages[key] = cp
-	c.size += cp.size
-	c.trim()
+	pages[key] = &cachedPage{page: store.Page{Objects: slices.Clip(slices.Clone(p.Objects)), HasMore: p.HasMore}, size: size}
+	c.size += size
 }
 
 // setObject puts o in, replacing what the cache has under its id. The
@@ -152,38 +151,48 @@ func objectSize(o *store.Object) int64 {
 	return int64(len(o.Data)+len(o.ID)+len(o.Parent)) + entryOverhead
 }
 
-// trim drops entries until the cache is within nine tenths of its bound:
-// pages first, then objects, in the map's own (random) order, which
-// unlike least-recently-used keeps a part of a working set slightly too
+// admitEvery is how many of the reads that miss a full cache get in, one
+// in admitEvery. Admitting every one, when the objects read do not all
+// fit, would replace entries at the rate of the misses, each replacement
+// allocated, copied and soon collected, for hits no more frequent; a slow
+// turnover keeps most of what is there and still follows a working set
+// that moves.
+const admitEvery = 16
+
+// admit makes room for an entry of size bytes and tells whether to add
+// it. While the cache has room, every entry gets in; once full, one in
+// admitEvery, in place of entries taken at random (the map's own order),
+// which unlike least-recently-used keeps a part of a working set too
 // large to hold instead of evicting each entry just before its next use.
 // The caller holds mu for writing.
-func (c *cache) trim() {
-	if c.size <= c.max {
-		return
+func (c *cache) admit(size int64) bool {
+	if c.size+size <= c.max {
+		return true
 	}
-	goal := c.max - c.max/10
+	c.misses++
+	if size > c.max/4 || c.misses%admitEvery != 0 {
+		return false
+	}
 	for k, pages := range c.lists {
 		for key, p := range pages {
+			if c.size+size <= c.max {
+				return true
+			}
 			delete(pages, key)
 			c.size -= p.size
-			if c.size <= goal {
-				break
-			}
 		}
 		if len(pages) == 0 {
 			delete(c.lists, k)
 		}
-		if c.size <= goal {
-			return
-		}
 	}
 	for id, o := range c.objects {
+		if c.size+size <= c.max {
+			return true
+		}
 		delete(c.objects, id)
 		c.size -= objectSize(o)
-		if c.size <= goal {
-			return
-		}
 	}
+	return c.size+size <= c.max
 }
 
 // writeSet is what the Update calls of a group wrote, to be applied to the
@@ -284,7 +293,6 @@ func (c *cache) endCommit(w *writeSet) {
 			c.setObject(o)
 		}
 	}
-	c.trim()
 }
 
 // pageKey is the cache key of q's page: every part of q in a form that

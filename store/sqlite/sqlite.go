@@ -89,17 +89,18 @@ var _ store.Store = (*Store)(nil)
 // schema up to date. path ":memory:" opens a new, empty database that lives
 // in memory until Close and that all the Store's connections share.
 func Open(ctx context.Context, path string) (*Store, error) {
-	return open(ctx, path, cacheBytes)
+	return OpenWithCache(ctx, path, DefaultCacheBytes)
 }
 
-// open is Open with a cache of the given bound.
-func open(ctx context.Context, path string, cacheMax int64) (*Store, error) {
+// OpenWithCache is Open with an object cache of at most cacheBytes (see
+// cache.go); 0 keeps nothing in it.
+func OpenWithCache(ctx context.Context, path string, cacheBytes int64) (*Store, error) {
 	src, err := newSource(path)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
 	readers := max(4, runtime.GOMAXPROCS(0))
-	s := &Store{src: src, reader: make(chan *conn, readers), closed: make(chan struct{}), cache: newCache(cacheMax)}
+	s := &Store{src: src, reader: make(chan *conn, readers), closed: make(chan struct{}), cache: newCache(cacheBytes)}
 	if err := s.open(ctx, readers); err != nil {
 		return nil, errors.Join(fmt.Errorf("sqlite: open %s: %w", path, err), s.Close())
 	}

@@ -29,8 +29,8 @@ func TestContract(t *testing.T) {
 		path     func(t *testing.T) string
 		cacheMax int64
 	}{
-		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }, cacheBytes},
-		{"memory", func(*testing.T) string { return memoryPath }, cacheBytes},
+		{"file", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }, DefaultCacheBytes},
+		{"memory", func(*testing.T) string { return memoryPath }, DefaultCacheBytes},
 		// A cache that holds a few objects at most: entries come and go
 		// all the time, and reads mix the cache and SQLite.
 		{"file, small cache", func(t *testing.T) string { return filepath.Join(t.TempDir(), "test.db") }, 600},
@@ -39,7 +39,7 @@ func TestContract(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			storetest.Run(t, func(t *testing.T) store.Store {
-				s, err := open(t.Context(), tc.path(t), tc.cacheMax)
+				s, err := OpenWithCache(t.Context(), tc.path(t), tc.cacheMax)
 				if err != nil {
 					t.Fatalf("open: %v", err)
 				}
