@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -29,13 +28,6 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "localissuing:", err)
 		os.Exit(2)
-	}
-	if os.Getenv("GOGC") == "" {
-		// Most of the heap is the object cache, long-lived: collecting
-		// when the heap has grown by half, not doubled, kept a server
-		// with a full cache at 60 MB resident instead of 76
-		// (docs/PERFORMANCE.md).
-		debug.SetGCPercent(50)
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -34,10 +34,11 @@ import (
 // objects and kinds its open group has not written.
 
 // DefaultCacheBytes bounds what the cache holds unless told otherwise:
-// the documents' bytes plus a fixed overhead per entry. 16 MB keep some
-// 15,000 tokens; with the garbage collector's headroom they cost up to
-// twice that in resident memory when full.
-const DefaultCacheBytes = 16 << 20
+// the documents' bytes plus a fixed overhead per entry. 8 MB keep some
+// 7,000 tokens. With the garbage collector's headroom a full cache costs
+// about twice its bound in resident memory: 16 MB took a loaded server
+// from 40 to 76 MB, 8 MB to 58 (docs/PERFORMANCE.md).
+const DefaultCacheBytes = 8 << 20
 
 // entryOverhead estimates an entry's memory beyond its strings and data:
 // the map slot, the struct and the key.
