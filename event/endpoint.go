@@ -47,7 +47,12 @@ type Endpoint struct {
 
 // Wants tells whether the endpoint is to be sent an event of type typ now.
 func (e *Endpoint) Wants(typ string) bool {
-	return e.Status == "enabled" && (slices.Contains(e.EnabledEvents, "*") || slices.Contains(e.EnabledEvents, typ))
+	return wants(e.Status, e.EnabledEvents, typ)
+}
+
+// wants is Wants on an endpoint's status and enabled events.
+func wants(status string, enabled []string, typ string) bool {
+	return status == "enabled" && (slices.Contains(enabled, "*") || slices.Contains(enabled, typ))
 }
 
 // EndpointParams are the create and update parameters. The OpenAPI

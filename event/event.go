@@ -31,7 +31,9 @@ const Kind = "event"
 // Retention is how far back Stripe lists and retrieves events.
 const Retention = 30 * 24 * time.Hour
 
-// Event is Stripe's event object.
+// Event is Stripe's event object. Recording writes it with encode
+// (encode.go), which writes what json.Marshal would, field by field: a
+// field added here is to be added there.
 type Event struct {
 	ID              string   `json:"id"`
 	Object          string   `json:"object"`
@@ -76,11 +78,11 @@ func Happened(ctx context.Context, tx store.Tx, acct issuing.Account, created in
 // same object. It records nothing when no field changed: an update that
 // changes nothing is not an event.
 func Updated(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, before, after any) error {
-	b, err := json.Marshal(before)
+	b, err := marshal(before)
 	if err != nil {
 		return fmt.Errorf("event %s: encode previous object: %w", typ, err)
 	}
-	a, err := json.Marshal(after)
+	a, err := marshal(after)
 	if err != nil {
 		return fmt.Errorf("event %s: encode object: %w", typ, err)
 	}
@@ -98,11 +100,22 @@ func Updated(ctx context.Context, tx store.Tx, acct issuing.Account, created int
 // record stores an event and owes it to every subscribed endpoint but the
 // one with id skip, which is sent it another way.
 func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int64, typ string, object any, prev map[string]any, skip string) (*Event, error) {
-	body, err := json.Marshal(object)
+	body, err := marshal(object)
 	if err != nil {
 		return nil, fmt.Errorf("event %s: encode object: %w", typ, err)
 	}
 	return recordJSON(ctx, tx, acct, created, typ, body, prev, skip)
+}
+
+// marshal returns json.Marshal(v). JSON text passed as a json.RawMessage,
+// such as a rendering cut from a stored document, is returned as it is
+// when json.Marshal would write it unchanged, which canonical tells at a
+// fraction of what json.Marshal's checking and copying costs.
+func marshal(v any) ([]byte, error) {
+	if raw, ok := v.(json.RawMessage); ok && canonical(raw) {
+		return raw, nil
+	}
+	return json.Marshal(v)
 }
 
 // recordJSON is record with the object encoded already, as body.
@@ -128,9 +141,9 @@ func recordJSON(ctx context.Context, tx store.Tx, acct issuing.Account, created 
 	if err != nil {
 		return nil, fmt.Errorf("event %s: %w", typ, err)
 	}
-	to = slices.DeleteFunc(to, func(ep *Endpoint) bool { return ep.ID == skip })
+	to = slices.DeleteFunc(to, func(endpoint string) bool { return endpoint == skip })
 	e.PendingWebhooks = int64(len(to))
-	data, err := json.Marshal(e)
+	data, err := encode(e)
 	if err != nil {
 		return nil, fmt.Errorf("event %s: encode: %w", typ, err)
 	}
@@ -186,10 +199,10 @@ func previousAttributes(before, after []byte) (map[string]any, error) {
 	return diff(b, a), nil
 }
 
-// jsonMember is a member of a JSON object: its key and its value's text.
+// jsonMember is a member of a JSON object: its key and its value's text,
+// both cut from the object's text.
 type jsonMember struct {
-	key   string
-	value []byte
+	key, value []byte
 }
 
 // plainMembers returns the members of a JSON object, in order, or false
@@ -200,7 +213,7 @@ func plainMembers(data []byte) ([]jsonMember, bool) {
 		if bytes.IndexByte(m.Key, '\\') >= 0 {
 			return false
 		}
-		ms = append(ms, jsonMember{key: string(m.Key), value: m.Value})
+		ms = append(ms, jsonMember{key: m.Key, value: m.Value})
 		return true
 	})
 	return ms, ok
@@ -217,9 +230,11 @@ func diffJSON(before, after []byte) (prev map[string]any, ok bool) {
 	if !ok {
 		return nil, false
 	}
-	in := func(ms []jsonMember, key string) ([]byte, bool) {
+	// The keys stay bytes (a string of each was an allocation per member)
+	// until one names a previous attribute.
+	in := func(ms []jsonMember, key []byte) ([]byte, bool) {
 		for _, m := range ms {
-			if m.key == key {
+			if bytes.Equal(m.key, key) {
 				return m.value, true
 			}
 		}
@@ -237,15 +252,15 @@ func diffJSON(before, after []byte) (prev map[string]any, ok bool) {
 				return nil, false
 			}
 			if len(sub) > 0 { // else the same members in another order
-				prev[m.key] = sub
+				prev[string(m.key)] = sub
 			}
 			continue
 		}
-		prev[m.key] = json.RawMessage(m.value)
+		prev[string(m.key)] = json.RawMessage(m.value)
 	}
 	for _, m := range a {
 		if _, present := in(b, m.key); !present {
-			prev[m.key] = nil
+			prev[string(m.key)] = nil
 		}
 	}
 	return prev, true
