@@ -90,7 +90,9 @@ func listSQL(q store.Query, cursor int64, backward bool) (string, []any, error) 
 	args := []any{q.Account, q.Kind}
 	b.WriteString("SELECT seq, id, created, parent, data FROM objects ")
 	if q.Parent != "" {
-		b.WriteString("INDEXED BY objects_parent WHERE account = ? AND kind = ? AND parent = ?")
+		// The index holds only rows with a parent; the last term lets
+		// SQLite use it for a parent bound as a parameter.
+		b.WriteString("INDEXED BY objects_parent WHERE account = ? AND kind = ? AND parent = ? AND parent <> ''")
 		args = append(args, q.Parent)
 	} else {
 		b.WriteString("INDEXED BY objects_list WHERE account = ? AND kind = ?")

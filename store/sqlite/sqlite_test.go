@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/localissuing/localissuing/store"
@@ -340,4 +341,54 @@ func TestUpdateQueueCancel(t *testing.T) {
 		t.Fatal(err)
 	}
 	insert(t, s, card("ic_1"))
+}
+
+// TestMigrateKeepsParentLists upgrades a database made by the schema's
+// first two versions, with objects in it, and lists them by parent.
+func TestMigrateKeepsParentLists(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "v2.db")
+	src, err := newSource(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := openConn(t.Context(), src.uri, src.write)
+	if err != nil {
+		t.Fatal(err)
+	}
+	stmts := []string{`CREATE TABLE schema_version (version INTEGER NOT NULL) STRICT`, `INSERT INTO schema_version (version) VALUES (2)`}
+	for _, m := range migrations[:2] {
+		stmts = append(stmts, m...)
+	}
+	for i, parent := range []string{"ich_1", "", "ich_1", "ich_2"} {
+		stmts = append(stmts, fmt.Sprintf(`INSERT INTO objects (id, account, kind, created, parent, data)
+			VALUES ('ic_%d', 'acct_1', 'issuing.card', 1700000000, '%s', '{}')`, i, parent))
+	}
+	for _, q := range stmts {
+		if err := c.db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	if err := c.close(); err != nil {
+		t.Fatal(err)
+	}
+
+	s := openTest(t, path)
+	defer s.Close()
+	for parent, want := range map[string]string{"ich_1": "ic_2 ic_0", "ich_2": "ic_3", "": "ic_3 ic_2 ic_1 ic_0"} {
+		var ids []string
+		err := s.View(t.Context(), func(r store.Reader) error {
+			ids = nil
+			p, err := r.List(t.Context(), store.Query{Account: "acct_1", Kind: "issuing.card", Parent: parent, Limit: 10})
+			for _, o := range p.Objects {
+				ids = append(ids, o.ID)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(ids, " "); got != want {
+			t.Errorf("list of parent %q after the upgrade: %s, want %s", parent, got, want)
+		}
+	}
 }
