@@ -38,9 +38,9 @@ type Call struct {
 	// raw is the decoded form before validation, for idempotency
 	// fingerprints.
 	raw      map[string]any
-	path     func(string) string
+	req      *http.Request
 	urlPath  string
-	enqueued *atomic.Bool // set by writes that owe webhook deliveries
+	enqueued atomic.Bool // set by writes that owe webhook deliveries
 	// whenEmpty, set by a ListFunc, checks the list's filters when the
 	// page comes out empty (see WhenEmpty).
 	whenEmpty func() error
@@ -53,7 +53,7 @@ type Call struct {
 func (c *Call) WhenEmpty(check func() error) { c.whenEmpty = check }
 
 // PathValue returns a path parameter of the route, e.g. "card".
-func (c *Call) PathValue(name string) string { return c.path(name) }
+func (c *Call) PathValue(name string) string { return c.req.PathValue(name) }
 
 // Decode copies Params into dst, a struct with json tags, so handlers work
 // with typed values. Validation has already ensured the types match.
@@ -117,10 +117,14 @@ func readParams(r *http.Request) (map[string]any, error) {
 	return params, nil
 }
 
+const formContentType = "application/x-www-form-urlencoded"
+
 func readBody(r *http.Request) ([]byte, error) {
-	if ct := r.Header.Get("Content-Type"); ct != "" {
+	// The SDKs send exactly formContentType, which needs no parsing (a
+	// map for the media type's parameters, and lowercasing).
+	if ct := r.Header.Get("Content-Type"); ct != "" && ct != formContentType {
 		mt, _, err := mime.ParseMediaType(ct)
-		if err != nil || mt != "application/x-www-form-urlencoded" {
+		if err != nil || mt != formContentType {
 			return nil, issuing.Invalid("", "Invalid request: the Content-Type %q is not supported. "+
 				"Send parameters as application/x-www-form-urlencoded.", ct)
 		}

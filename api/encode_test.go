@@ -22,7 +22,7 @@ func TestListPageIndent(t *testing.T) {
 			for _, it := range items[:n] {
 				p.Data = append(p.Data, it)
 			}
-			got, ok := p.appendIndent()
+			got, ok := p.appendIndent(nil)
 			if !ok {
 				t.Fatal("appendIndent refused")
 			}
@@ -41,10 +41,10 @@ func TestListPageIndent(t *testing.T) {
 			}
 		}
 	}
-	if _, ok := (listPage{URL: "/v1/\"x\""}).appendIndent(); ok {
+	if _, ok := (listPage{URL: "/v1/\"x\""}).appendIndent(nil); ok {
 		t.Error("URL needing escapes accepted")
 	}
-	if _, ok := (listPage{Data: []any{map[string]any{}}}).appendIndent(); ok {
+	if _, ok := (listPage{Data: []any{map[string]any{}}}).appendIndent(nil); ok {
 		t.Error("decoded item accepted")
 	}
 }
@@ -74,5 +74,35 @@ func TestReadListParams(t *testing.T) {
 		if string(g) != string(w) {
 			t.Errorf("params %v: read %s, decoded %s", params, g, w)
 		}
+	}
+}
+
+// TestAppendMarshal checks that encoding after what a buffer holds leaves
+// that alone and appends what marshal gives, for each way of encoding.
+func TestAppendMarshal(t *testing.T) {
+	stored := document.Stored(`{"id":"b","html":"\u003cb\u003e"}`)
+	tests := []struct {
+		name string
+		v    any
+	}{
+		{"raw", json.RawMessage(`{"id":"a","x":[1,{}]}`)},
+		{"stored", stored},
+		{"list of stored", listPage{Object: "list", Data: []any{stored, stored}, URL: "/v1/issuing/tokens"}},
+		{"list through encoding/json", listPage{Object: "list", Data: []any{map[string]any{"a": "<"}}, URL: "/v1/x"}},
+		{"decoded", map[string]any{"a": []any{1, "<&>"}}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			want, err := marshal(tc.v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, prefix := range [][]byte{nil, []byte("held"), append(make([]byte, 0, 4096), "held"...)} {
+				got, err := appendMarshal(prefix, tc.v)
+				if err != nil || string(got) != string(prefix)+string(want) {
+					t.Errorf("after %q: %q, %v; want %q", prefix, got, err, string(prefix)+string(want))
+				}
+			}
+		})
 	}
 }

@@ -75,8 +75,13 @@ func cannotExpand(path string) error {
 // network_data) are the handler's to fill, since only it knows when they
 // may be shown.
 func (s *Server) encode(c *Call, rd store.Reader, op *spec.Op, v any) ([]byte, error) {
+	return s.appendEncoded(nil, c, rd, op, v)
+}
+
+// appendEncoded is encode appending to dst.
+func (s *Server) appendEncoded(dst []byte, c *Call, rd store.Reader, op *spec.Op, v any) ([]byte, error) {
 	if len(c.Expand) == 0 {
-		return marshal(v)
+		return appendMarshal(dst, v)
 	}
 	tree, err := toTree(v)
 	if err != nil {
@@ -99,7 +104,7 @@ func (s *Server) encode(c *Call, rd store.Reader, op *spec.Op, v any) ([]byte, e
 			return nil, err
 		}
 	}
-	return marshal(tree)
+	return appendMarshal(dst, tree)
 }
 
 func (s *Server) expandInto(ctx context.Context, rd store.Reader, account string, node any, schema string, segs []string) error {

@@ -193,10 +193,10 @@ func CreatedRange(v any) (store.Range, error) {
 	return r, nil
 }
 
-// appendIndent encodes p as marshal does when every item is stored JSON
-// (json.RawMessage or document.Stored) and the URL needs no escaping;
-// otherwise it reports false and p goes through encoding/json.
-func (p listPage) appendIndent() ([]byte, bool) {
+// appendIndent appends p to b as marshal encodes it when every item is
+// stored JSON (json.RawMessage or document.Stored) and the URL needs no
+// escaping; otherwise it reports false and p goes through encoding/json.
+func (p listPage) appendIndent(b []byte) ([]byte, bool) {
 	if !plainString(p.URL) {
 		return nil, false
 	}
@@ -211,7 +211,7 @@ func (p listPage) appendIndent() ([]byte, bool) {
 			return nil, false
 		}
 	}
-	b := make([]byte, 0, n)
+	b = slices.Grow(b, n)
 	b = append(b, "{\n  \"object\": \"list\",\n  \"data\": ["...)
 	for i, v := range p.Data {
 		if i > 0 {

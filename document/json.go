@@ -1,5 +1,10 @@
 package document
 
+import (
+	"encoding/binary"
+	"math/bits"
+)
+
 // Reading stored documents without decoding them. Stored documents are
 // valid JSON (the engines check it on write) and most are what
 // encoding/json wrote, so a response can often be cut from the stored
@@ -87,6 +92,11 @@ func eachMember(data []byte, stop string, fn func(Member) bool) (int, bool) {
 	return 0, false
 }
 
+// ValueEnd returns the offset just past the JSON value that starts at
+// data[i], or -1 if it does not end there. Scalars are delimited, not
+// checked.
+func ValueEnd(data []byte, i int) int { return skipValue(data, i) }
+
 // skipSpace returns the offset of the first non-space byte at or after i.
 func skipSpace(data []byte, i int) int {
 	for i < len(data) {
@@ -103,15 +113,36 @@ func skipSpace(data []byte, i int) int {
 // skipString returns the offset just past the string starting at data[i]
 // (a quote), or -1 if it does not end.
 func skipString(data []byte, i int) int {
-	for i++; i < len(data); i++ {
-		switch data[i] {
-		case '\\':
-			i++ // the escaped byte; \uXXXX's digits are plain bytes
-		case '"':
+	for i++; ; i += 2 { // past a backslash and the byte it escapes
+		i = stringSpecial(data, i)
+		if i >= len(data) {
+			return -1
+		}
+		if data[i] == '"' {
 			return i + 1
 		}
 	}
-	return -1
+}
+
+// stringSpecial returns the offset of the first quote or backslash in data
+// at or after i, or a number at least len(data) if there is none. Most
+// of a stored document is strings: reading them eight bytes at a time made
+// indenting a token a quarter faster (\uXXXX's digits are plain bytes).
+func stringSpecial(data []byte, i int) int {
+	const ones, highs = 0x0101010101010101, 0x8080808080808080
+	for ; i+8 <= len(data); i += 8 {
+		w := binary.LittleEndian.Uint64(data[i:])
+		q, b := w^(ones*'"'), w^(ones*'\\')
+		// The lowest byte flagged is the first one that is zero in q or
+		// in b: borrows only flag bytes above a zero one.
+		if m := ((q-ones)&^q | (b-ones)&^b) & highs; m != 0 {
+			return i + bits.TrailingZeros64(m)/8
+		}
+	}
+	for i < len(data) && data[i] != '"' && data[i] != '\\' {
+		i++
+	}
+	return i
 }
 
 // skipValue returns the offset just past the value starting at data[i], or
@@ -224,15 +255,12 @@ func AppendIndent(dst, src []byte, depth int, unescapeHTML bool) []byte {
 			// escapes as characters; src[i:j] is what is left to copy.
 			j := i + 1
 			for {
+				j = stringSpecial(src, j)
 				if j >= len(src) {
 					return append(dst, src[i:]...) // unterminated
 				}
 				if src[j] == '"' {
 					break
-				}
-				if src[j] != '\\' {
-					j++
-					continue
 				}
 				if ch, ok := htmlEscape(src[j:]); ok && unescapeHTML {
 					dst = append(append(dst, src[i:j]...), ch)

@@ -1,6 +1,7 @@
 package form
 
 import (
+	"fmt"
 	"reflect"
 	"strings"
 	"testing"
@@ -9,8 +10,9 @@ import (
 )
 
 // FuzzParse checks that Parse never panics, that it fails only with an
-// *issuing.Error, and that whatever it returns survives Encode and Parse
-// again unchanged, with Encode stable on the result.
+// *issuing.Error, that it agrees with the tree (see parseFlat), and that
+// whatever it returns survives Encode and Parse again unchanged, with
+// Encode stable on the result.
 func FuzzParse(f *testing.F) {
 	for _, tc := range parseCases {
 		f.Add(tc.raw)
@@ -23,6 +25,9 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Fuzz(func(t *testing.T, raw string) {
 		v, err := Parse(raw)
+		if tree, treeErr := parseTree(raw); !reflect.DeepEqual(v, tree) || fmt.Sprint(err) != fmt.Sprint(treeErr) {
+			t.Fatalf("Parse(%q) = %#v, %v; the tree gives %#v, %v", raw, v, err, tree, treeErr)
+		}
 		if err != nil {
 			if e, ok := issuing.AsError(err); !ok || e.Kind != issuing.KindInvalid {
 				t.Fatalf("Parse(%q) error %T %v is not an invalid-request *issuing.Error", raw, err, err)

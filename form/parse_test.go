@@ -1,7 +1,10 @@
 package form
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"reflect"
+	"strings"
 	"testing"
 )
 
@@ -160,5 +163,39 @@ func TestParseReturnsFreshNonNilMap(t *testing.T) {
 	got, err := Parse("")
 	if err != nil || got == nil {
 		t.Fatalf("Parse(\"\") = %#v, %v; want an empty map", got, err)
+	}
+}
+
+// TestParseFlatMatchesTree checks that the shortcut for forms of top-level
+// keys gives what the tree gives, values and errors alike, on every form
+// the other tests use and on random flat ones.
+func TestParseFlatMatchesTree(t *testing.T) {
+	var forms []string
+	for _, tc := range parseCases {
+		forms = append(forms, tc.raw)
+	}
+	for _, tc := range errorCases {
+		forms = append(forms, tc.raw)
+	}
+	forms = append(forms, fuzzSeeds...)
+	forms = append(forms, "", "&", "&&a=1&", "a=1&a=2", "a=", "=1", "a", "a=b=c", "card=ic_1&limit=10",
+		"status=active", "a+b=1", "a%20b=1", "a=%zz", "a=\xff", "\xff=1", "a b=1", "a=x+y%21",
+		strings.Repeat("a=1&", maxFlatPairs), strings.Repeat("a=1&", maxFlatPairs+1),
+		strings.Repeat("k", maxKeyLength)+"=1", strings.Repeat("k", maxKeyLength+1)+"=1")
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"a", "b", "card", "=", "&", "%", "%41", "+", "[", "]", "1", "\x00", "é", " ", "=="}
+	for range 20000 {
+		var b strings.Builder
+		for range r.IntN(12) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		forms = append(forms, b.String())
+	}
+	for _, raw := range forms {
+		got, gotErr := Parse(raw)
+		want, wantErr := parseTree(raw)
+		if !reflect.DeepEqual(got, want) || fmt.Sprint(gotErr) != fmt.Sprint(wantErr) {
+			t.Fatalf("Parse(%q) = %#v, %v; the tree gives %#v, %v", raw, got, gotErr, want, wantErr)
+		}
 	}
 }

@@ -42,3 +42,23 @@ func BenchmarkNewID(b *testing.B) {
 		NewID("intok")
 	}
 }
+
+func TestNewRequestID(t *testing.T) {
+	a, b := NewRequestID(), NewRequestID()
+	for _, id := range []string{a, b} {
+		rest, ok := strings.CutPrefix(id, "req_")
+		if !ok || len(rest) != 14 || strings.Trim(rest, base62) != "" {
+			t.Errorf("NewRequestID: %q", id)
+		}
+	}
+	if a == b {
+		t.Errorf("NewRequestID twice: %q", a)
+	}
+}
+
+func BenchmarkNewRequestID(b *testing.B) {
+	b.ReportAllocs()
+	for b.Loop() {
+		NewRequestID()
+	}
+}

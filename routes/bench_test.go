@@ -11,6 +11,7 @@ import (
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/routes"
+	"github.com/localissuing/localissuing/store"
 	"github.com/localissuing/localissuing/store/sqlite"
 )
 
@@ -32,6 +33,12 @@ func newBenchServer(b *testing.B, tokens int) *benchServer {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { st.Close() })
+	return newBenchServerOn(b, st, tokens)
+}
+
+// newBenchServerOn is newBenchServer on the store st.
+func newBenchServerOn(b *testing.B, st store.Store, tokens int) *benchServer {
+	b.Helper()
 	srv := api.New(api.Config{Store: st})
 	routes.Register(srv, routes.Config{})
 	s := &benchServer{h: srv}
@@ -102,7 +109,17 @@ func (s *benchServer) run(b *testing.B, next func(i int) (method, target, form s
 // BenchmarkTokens measures the full request path of the token calls in
 // process, on a card with 100 tokens.
 func BenchmarkTokens(b *testing.B) {
-	s := newBenchServer(b, 100)
+	benchTokens(b, newBenchServer(b, 100))
+}
+
+// BenchmarkTokensInMemory is BenchmarkTokens on a store in memory
+// (memStore): what the API itself costs per call, without SQLite.
+func BenchmarkTokensInMemory(b *testing.B) {
+	benchTokens(b, newBenchServerOn(b, newMemStore(), 100))
+}
+
+// benchTokens runs the token calls on s, whose card has 100 tokens.
+func benchTokens(b *testing.B, s *benchServer) {
 	b.Run("retrieve", func(b *testing.B) {
 		s.run(b, func(i int) (string, string, string) {
 			return "GET", "/v1/issuing/tokens/" + s.tokens[i%len(s.tokens)], ""

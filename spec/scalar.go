@@ -31,7 +31,7 @@ func (w *walker) str(n *node, v any) (any, *issuing.Error) {
 	if n.decimal && !isDecimal(s) {
 		return nil, errScalar(CodeInvalidDecimal, "decimal", w.param(), v)
 	}
-	return s, nil
+	return v, nil // s already boxed: boxing it again would allocate
 }
 
 // integer accepts a base-10 integer that fits in 64 bits.

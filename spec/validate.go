@@ -26,6 +26,11 @@ import (
 // Within an object, unknown parameters are reported first, then the
 // properties in name order.
 func (op *Op) Validate(params map[string]any) (map[string]any, error) {
+	if len(params) == 0 && op.params.required == 0 {
+		// Nothing to check, as in most retrieves: the walk below would
+		// only allocate its path and return an empty map.
+		return map[string]any{}, nil
+	}
 	w := walker{path: make([]step, 0, 8)}
 	out, err := w.object(op.params, params)
 	if err != nil {

@@ -371,3 +371,35 @@ func TestValidateErrorOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestValidateEmpty checks the shortcut for requests without parameters
+// against the full walk, for every operation: the same error for those
+// with required parameters, a fresh empty map for the others.
+func TestValidateEmpty(t *testing.T) {
+	ops := Ops()
+	if len(ops) == 0 {
+		t.Fatalf("no operations (Load: %v)", Load())
+	}
+	required := 0
+	for _, op := range ops {
+		for _, params := range []map[string]any{nil, {}} {
+			got, err := op.Validate(params)
+			w := walker{}
+			want, wantErr := w.object(op.params, map[string]any{})
+			if wantErr != nil {
+				required++
+				if got != nil || err == nil || err.Error() != wantErr.Error() {
+					t.Errorf("%s %s: Validate(%#v) = %#v, %v; want error %v", op.Method, op.Path, params, got, err, wantErr)
+				}
+				continue
+			}
+			if err != nil || got == nil || !reflect.DeepEqual(got, want) {
+				t.Errorf("%s %s: Validate(%#v) = %#v, %v; want %#v", op.Method, op.Path, params, got, err, want)
+			}
+			got["x"] = 1 // the map is the caller's
+		}
+	}
+	if required == 0 {
+		t.Error("no operation has required parameters: the table checks nothing")
+	}
+}

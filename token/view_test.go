@@ -3,6 +3,7 @@ package token
 import (
 	"bytes"
 	"encoding/json"
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -231,5 +232,66 @@ func TestUpdateStoredMatchesDecoded(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestCutCompactMatchesMembers checks that the shortcut for compact text
+// finds network_data where reading every member does, and refuses what
+// that refuses, on the layouts a token can have and on random mutations
+// of them.
+func TestCutCompactMatchesMembers(t *testing.T) {
+	s := "fp"
+	layouts := [][]byte{[]byte(storedToken)}
+	for _, r := range []*record{
+		{Token: Token{ID: "intok_1", Object: Kind, Card: "ic_1", Created: 1, DeviceFingerprint: &s, Last4: "4242",
+			Livemode: true, Network: "visa", NetworkUpdatedAt: 2, Status: StatusActive, WalletProvider: "apple_pay"},
+			NetworkData: &NetworkData{Type: "visa"}},
+		{Token: Token{ID: "intok_2", Object: Kind, Card: "ic_1", Network: "mastercard", Status: StatusDeleted}},
+		{Token: Token{ID: "intok_3", Object: Kind, Card: "ic_1", Last4: "1", Status: `"<&>"`}},
+	} {
+		data, err := json.Marshal(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		layouts = append(layouts, data)
+		var spaced bytes.Buffer
+		json.Indent(&spaced, data, "", " ")
+		layouts = append(layouts, spaced.Bytes())
+	}
+	check := func(data []byte) {
+		t.Helper()
+		fast, fastOK := cutCompact(data)
+		slow, slowOK := cutMembers(data)
+		if fastOK && (!slowOK || fast != slow) {
+			t.Fatalf("cutCompact(%s) = %d, but cutMembers = %d, %v", data, fast, slow, slowOK)
+		}
+	}
+	accepted := 0
+	for _, data := range layouts {
+		check(data)
+		if _, ok := cutCompact(data); ok {
+			accepted++
+		}
+	}
+	if accepted < 4 {
+		t.Fatalf("cutCompact accepted %d of the compact layouts", accepted)
+	}
+	r := rand.New(rand.NewPCG(9, 10))
+	pieces := []string{`"`, `,`, `:`, `{`, `}`, `[`, `]`, ` `, `\`, `"status":`, `"last4":"1",`, `"network_data":`,
+		`"extra":1,`, `null`, `"x"`, `"wallet_provider":"w",`}
+	for range 100000 {
+		data := bytes.Clone(layouts[r.IntN(len(layouts))])
+		for range 1 + r.IntN(3) {
+			at := r.IntN(len(data) + 1)
+			switch r.IntN(3) {
+			case 0: // insert
+				data = append(data[:at], append([]byte(pieces[r.IntN(len(pieces))]), data[at:]...)...)
+			case 1: // delete
+				data = append(data[:at], data[min(len(data), at+1+r.IntN(12)):]...)
+			default: // cut short
+				data = data[:at]
+			}
+		}
+		check(data)
 	}
 }
