@@ -3,17 +3,33 @@ package issuing
 import (
 	"crypto/rand"
 	"strings"
+	"time"
 )
 
 const base62 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 
-// NewID returns prefix, an underscore and 24 random base62 characters, the
-// shape of Stripe's ids ("ic_1Pgag5B7WZ01zgkWephORn8N"). The randomness
-// comes from crypto/rand so that several server processes sharing one
-// database never mint the same id.
+// NewID returns prefix, an underscore and 24 base62 characters, the shape
+// of Stripe's ids ("ic_1Pgag5B7WZ01zgkWephORn8N"): "1", the time in
+// milliseconds (7 characters), and 16 random ones. The randomness comes
+// from crypto/rand so that several server processes sharing one database
+// never mint the same id; the time first makes ids minted later sort
+// later, so that a new id goes at the end of the stores' id index
+// instead of a random place in it: the writes that commit together then
+// change one index page rather than one each, which made a durable token
+// update a fifth cheaper under load (docs/PERFORMANCE.md).
 func NewID(prefix string) string {
-	return randomAfter(prefix, '_', base62, 24)
+	var stamp [idTimeChars]byte
+	ms := time.Now().UnixMilli()
+	for i := len(stamp) - 1; i >= 0; i-- {
+		stamp[i] = base62[ms%62]
+		ms /= 62
+	}
+	return randomAfter(prefix+"_1"+string(stamp[:]), 0, base62, 24-1-idTimeChars)
 }
+
+// idTimeChars is how many base62 characters of an id hold its time in
+// milliseconds: 62⁷ ms last until the year 2081.
+const idTimeChars = 7
 
 // NewRequestID returns a request id, "req_" and 14 random base62
 // characters, as Stripe's Request-Id header carries them.

@@ -3,6 +3,7 @@ package issuing
 import (
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestRandomFrom(t *testing.T) {
@@ -32,8 +33,24 @@ func TestRandomFrom(t *testing.T) {
 
 func TestNewID(t *testing.T) {
 	a, b := NewID("ic"), NewID("ic")
-	if !strings.HasPrefix(a, "ic_") || len(a) != len("ic_")+24 || a == b {
-		t.Errorf("NewID: %q, %q", a, b)
+	for _, id := range []string{a, b} {
+		rest, ok := strings.CutPrefix(id, "ic_")
+		if !ok || len(rest) != 24 || strings.Trim(rest, base62) != "" || rest[0] != '1' {
+			t.Errorf("NewID: %q, want ic_, 1 and 23 base62 characters", id)
+		}
+	}
+	if a == b || a[len("ic_1")+idTimeChars:] == b[len("ic_1")+idTimeChars:] {
+		t.Errorf("NewID twice: %q, %q", a, b)
+	}
+	// Ids minted later sort later.
+	prev := NewID("evt")
+	for range 5 {
+		time.Sleep(2 * time.Millisecond)
+		next := NewID("evt")
+		if next <= prev {
+			t.Errorf("%q minted after %q sorts before it", next, prev)
+		}
+		prev = next
 	}
 }
 
