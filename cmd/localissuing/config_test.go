@@ -45,7 +45,7 @@ func TestCacheFlag(t *testing.T) {
 		mb   int
 		ok   bool
 	}{
-		{"default", nil, nil, 8, true},
+		{"default", nil, nil, 6, true},
 		{"flag", []string{"--cache-mb", "64"}, nil, 64, true},
 		{"none", []string{"--cache-mb=0"}, nil, 0, true},
 		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, true},
