@@ -134,7 +134,11 @@ func (c *cache) putPage(pinned uint64, key string, q store.Query, p store.Page) 
 	if old, ok := pages[key]; ok {
 		c.size -= old.size
 	}
-	pages[key] = &cachedPage{page: store.Page{Objects: slices.Clip(slices.Clone(p.Objects)), HasMore: p.HasMore}, size: size}
+	objs := slices.Clip(slices.Clone(p.Objects))
+	for i := range objs {
+		objs[i].Data = slices.Clip(objs[i].Data)
+	}
+	pages[key] = &cachedPage{page: store.Page{Objects: objs, HasMore: p.HasMore}, size: size}
 	c.size += size
 }
 
@@ -163,7 +167,7 @@ const admitEvery = 16
 
 // admit makes room for an entry of size bytes and tells whether to add
 // it. While the cache has room, every entry gets in; once full, one in
-// admitEvery, in place of entries taken at random (the map's own order),
+// admitEvery, in place of entries taken in the maps' own (random) order,
 // which unlike least-recently-used keeps a part of a working set too
 // large to hold instead of evicting each entry just before its next use.
 // The caller holds mu for writing.
@@ -175,10 +179,18 @@ func (c *cache) admit(size int64) bool {
 	if size > c.max/4 || c.misses%admitEvery != 0 {
 		return false
 	}
+	c.evict(size)
+	return c.size+size <= c.max
+}
+
+// evict drops entries until room more bytes fit within the bound: cached
+// pages first, since a page holds many objects' bytes and one changed
+// object makes it go, then objects. The caller holds mu for writing.
+func (c *cache) evict(room int64) {
 	for k, pages := range c.lists {
 		for key, p := range pages {
-			if c.size+size <= c.max {
-				return true
+			if c.size+room <= c.max {
+				return
 			}
 			delete(pages, key)
 			c.size -= p.size
@@ -188,13 +200,12 @@ func (c *cache) admit(size int64) bool {
 		}
 	}
 	for id, o := range c.objects {
-		if c.size+size <= c.max {
-			return true
+		if c.size+room <= c.max {
+			return
 		}
 		delete(c.objects, id)
 		c.size -= objectSize(o)
 	}
-	return c.size+size <= c.max
 }
 
 // writeSet is what the Update calls of a group wrote, to be applied to the
@@ -234,6 +245,9 @@ func (w *writeSet) record(ow objectWrite) {
 		// The caller may reuse its buffer; the cache keeps its own copy.
 		ow.obj.Data = slices.Clone(ow.obj.Data)
 	}
+	if prev, ok := w.objects[ow.obj.ID]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
+		ow.inserted, ow.obj.Data = true, nil // a new row: drop, do not patch, the cached one
+	}
 	w.objects[ow.obj.ID] = ow
 	w.kinds[kindKey{ow.obj.Account, ow.obj.Kind}] = struct{}{}
 }
@@ -248,6 +262,9 @@ func (w *writeSet) merge(m *writeSet) {
 		return
 	}
 	for id, ow := range m.objects {
+		if prev, ok := w.objects[id]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
+			ow.inserted, ow.obj.Data = true, nil
+		}
 		w.objects[id] = ow
 	}
 	for k := range m.kinds {
@@ -264,15 +281,13 @@ func (c *cache) beginCommit() {
 	c.mu.Unlock()
 }
 
-// endCommit applies a group's writes once it committed (w nil if it did
-// not) and makes gen even again.
-func (c *cache) endCommit(w *writeSet) {
+// endCommit makes gen even again after a commit: it applies the group's
+// writes if the commit succeeded, and otherwise drops every entry they
+// touched, since a COMMIT that reports an error may still have landed.
+func (c *cache) endCommit(w *writeSet, committed bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.gen++
-	if w == nil {
-		return
-	}
 	for k := range w.kinds {
 		for _, p := range c.lists[k] {
 			c.size -= p.size
@@ -283,7 +298,7 @@ func (c *cache) endCommit(w *writeSet) {
 		old, ok := c.objects[id]
 		switch {
 		case !ok:
-		case ow.deleted || ow.inserted:
+		case !committed || ow.deleted || ow.inserted:
 			// An inserted id can only be cached if it was deleted and
 			// inserted again in this group.
 			c.size -= objectSize(old)
@@ -295,6 +310,8 @@ func (c *cache) endCommit(w *writeSet) {
 			c.setObject(o)
 		}
 	}
+	// Replacements may have grown what is cached.
+	c.evict(0)
 }
 
 // pageKey is the cache key of q's page: every part of q in a form that

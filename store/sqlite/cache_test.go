@@ -341,12 +341,14 @@ func TestCacheAdmission(t *testing.T) {
 	if later == 0 || later == len(c.objects) {
 		t.Errorf("%d of the %d objects held came after the cache filled, want some but not all", later, len(c.objects))
 	}
-	// Nothing is added at a generation that has passed.
-	c.beginCommit()
-	c.endCommit(nil)
-	c.putObject(0, version("ic_late", 1))
-	if _, ok := c.objects["ic_late"]; ok {
-		t.Error("an object read at an old generation was added")
+	// Nothing is added at a generation that has passed, room or not.
+	fresh := newCache(10_000)
+	fresh.beginCommit()
+	fresh.endCommit(&writeSet{}, true)
+	fresh.putObject(0, version("ic_late", 1))
+	fresh.putPage(0, "k", store.Query{Account: "acct_1", Kind: "issuing.card"}, store.Page{})
+	if len(fresh.objects) != 0 || len(fresh.lists) != 0 {
+		t.Error("an object or page read at an old generation was added")
 	}
 }
 
@@ -388,5 +390,186 @@ func TestPageKey(t *testing.T) {
 	}
 	if _, ok := pageKey(store.Query{Equal: []store.Field{{Name: "x", Value: 1.5}}}); ok {
 		t.Error("a float filter was cacheable")
+	}
+}
+
+// sqlGetDirect reads id from SQLite on a reader, bypassing the cache.
+func sqlGetDirect(t *testing.T, s *Store, account, kind, id string) (store.Object, error) {
+	t.Helper()
+	var o store.Object
+	var err error
+	withConn(t, s, s.reader, func(c *conn) {
+		o, err = (&reader{c: c}).Get(t.Context(), account, kind, id)
+	})
+	return o, err
+}
+
+func viewGet(t *testing.T, s *Store, account, kind, id string) (store.Object, error) {
+	t.Helper()
+	var o store.Object
+	err := s.View(t.Context(), func(r store.Reader) error {
+		var err error
+		o, err = r.Get(t.Context(), account, kind, id)
+		return err
+	})
+	return o, err
+}
+
+// TestCacheReinsertThenReplace deletes a cached object, inserts one with
+// its id (of its kind or another) and replaces that in one Update: the
+// cache must not keep the old row's Seq, Created or kind.
+func TestCacheReinsertThenReplace(t *testing.T) {
+	ctx := t.Context()
+	for _, sameKind := range []bool{true, false} {
+		t.Run(fmt.Sprint("sameKind=", sameKind), func(t *testing.T) {
+			s := openTest(t, filepath.Join(t.TempDir(), "re.db"))
+			defer s.Close()
+			a := version("ic_a", 1)
+			insert(t, s, &a)
+			if _, err := viewGet(t, s, "acct_1", "issuing.card", "ic_a"); err != nil { // cached now
+				t.Fatal(err)
+			}
+			newKind := "issuing.card"
+			if !sameKind {
+				newKind = "issuing.token"
+			}
+			err := s.Update(ctx, func(tx store.Tx) error {
+				if err := tx.Delete(ctx, "acct_1", "issuing.card", "ic_a"); err != nil {
+					return err
+				}
+				n := store.Object{Account: "acct_1", Kind: newKind, ID: "ic_a", Created: 1800000000, Data: []byte(`{"v":2}`)}
+				if err := tx.Insert(ctx, &n); err != nil {
+					return err
+				}
+				return tx.Replace(ctx, store.Object{Account: "acct_1", Kind: newKind, ID: "ic_a", Data: []byte(`{"v":3}`)})
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want, err := sqlGetDirect(t, s, "acct_1", newKind, "ic_a")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if sameKind {
+				got, err := viewGet(t, s, "acct_1", "issuing.card", "ic_a")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if got.Seq != want.Seq || got.Created != want.Created {
+					t.Errorf("cached Get: Seq %d Created %d, SQLite has Seq %d Created %d", got.Seq, got.Created, want.Seq, want.Created)
+				}
+			} else {
+				got, err := viewGet(t, s, "acct_1", "issuing.card", "ic_a")
+				if !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("Get of the deleted card: %s (kind %s), %v; want ErrNotFound (it is now a %s)", got.Data, got.Kind, err, newKind)
+				}
+			}
+		})
+	}
+}
+
+// TestCacheBoundAfterReplace grows cached objects by replacing them: the
+// cache must stay within its bound though reads that hit admit nothing.
+func TestCacheBoundAfterReplace(t *testing.T) {
+	const max = 2000
+	s, err := OpenWithCache(t.Context(), filepath.Join(t.TempDir(), "grow.db"), max)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var objs []*store.Object
+	for i := range 8 {
+		o := version(fmt.Sprint("ic_", i), 0)
+		objs = append(objs, &o)
+	}
+	insert(t, s, objs...)
+	for _, o := range objs {
+		viewGet(t, s, "acct_1", "issuing.card", o.ID)
+	}
+	big := strings.Repeat("x", 1000)
+	for _, o := range objs {
+		r := *o
+		r.Data = fmt.Appendf(nil, `{"pad":%q}`, big)
+		replace(t, s, r)
+	}
+	for range 100 { // reads that hit never bring it back
+		for _, o := range objs {
+			viewGet(t, s, "acct_1", "issuing.card", o.ID)
+		}
+	}
+	s.cache.mu.RLock()
+	size := s.cache.size
+	s.cache.mu.RUnlock()
+	if size > max {
+		t.Errorf("cache holds %d bytes, bound %d", size, max)
+	}
+}
+
+// TestViewFailedCallTakesNoSnapshot has a read that fails before any
+// statement (a List with Limit 0) come between a cached read and a commit:
+// the snapshot is taken by the next statement, after the commit, and the
+// View must not mix the two.
+func TestViewFailedCallTakesNoSnapshot(t *testing.T) {
+	ctx := t.Context()
+	s := openTest(t, filepath.Join(t.TempDir(), "settle.db"))
+	defer s.Close()
+	a, b := version("ic_a", 1), version("ic_b", 1)
+	insert(t, s, &a, &b)
+	mustData(t, s, "ic_a") // cached; ic_b is not
+	runs := 0
+	var va, vb string
+	err := s.View(ctx, func(r store.Reader) error {
+		runs++
+		oa, err := r.Get(ctx, "acct_1", "issuing.card", "ic_a") // cache hit
+		if err != nil {
+			return err
+		}
+		_, _ = r.List(ctx, store.Query{Account: "acct_1", Kind: "issuing.card", Limit: 0}) // error, no statement: ignored
+		if runs == 1 {
+			replace(t, s, version("ic_a", 2), version("ic_b", 2))
+		}
+		ob, err := r.Get(ctx, "acct_1", "issuing.card", "ic_b")
+		if err != nil {
+			return err
+		}
+		va, vb = string(oa.Data), string(ob.Data)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimPrefix(va, `{"id":"ic_a",`) != strings.TrimPrefix(vb, `{"id":"ic_b",`) {
+		t.Errorf("one View read %s and %s (runs %d)", va, vb, runs)
+	}
+}
+
+// TestCachedPageDataClipped checks that the objects of a cached page have
+// no spare capacity, so that a caller's append never writes into memory
+// another View sees.
+func TestCachedPageDataClipped(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "clip.db"))
+	defer s.Close()
+	a := version("ic_a", 1)
+	insert(t, s, &a)
+	q := store.Query{Account: "acct_1", Kind: "issuing.card", Limit: 10}
+	err := s.View(t.Context(), func(r store.Reader) error {
+		_, err := r.List(t.Context(), q)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.cache.mu.RLock()
+	defer s.cache.mu.RUnlock()
+	pages := s.cache.lists[kindKey{q.Account, q.Kind}]
+	if len(pages) != 1 {
+		t.Fatalf("%d pages cached, want 1", len(pages))
+	}
+	for _, cp := range pages {
+		for _, o := range cp.page.Objects {
+			if cap(o.Data) != len(o.Data) {
+				t.Errorf("cached page object of %d bytes has capacity %d", len(o.Data), cap(o.Data))
+			}
+		}
 	}
 }

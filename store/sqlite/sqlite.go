@@ -421,7 +421,7 @@ func (s *Store) commitGroup() {
 		return
 	}
 	if changed {
-		s.cache.endCommit(&s.written)
+		s.cache.endCommit(&s.written, true)
 		s.written = writeSet{}
 	}
 	s.group = nil
@@ -433,7 +433,7 @@ func (s *Store) commitGroup() {
 func (s *Store) failGroup(err error) {
 	g := s.group
 	if s.cache.generation()%2 == 1 { // the commit itself failed
-		s.cache.endCommit(nil)
+		s.cache.endCommit(&s.written, false)
 	}
 	s.written = writeSet{}
 	s.w.end()

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3"
 )
 
 // errStale stops a View whose cached reads turned out to belong to an
@@ -70,7 +71,9 @@ func (v *view) sql(ctx context.Context) (*reader, error) {
 // cache is of no more use to this view, and reads it answered already
 // make the view stale.
 func (v *view) settle() error {
-	if v.checked {
+	// A call that failed before its first statement took no snapshot:
+	// the next one will.
+	if v.checked || v.c.db.TxnState("main") == sqlite3.TXN_NONE {
 		return nil
 	}
 	v.checked = true
