@@ -235,41 +235,40 @@ func (w *writeSet) wroteKind(account, kind string) bool {
 	return ok
 }
 
+// record adds a write an Update just made.
 func (w *writeSet) record(ow objectWrite) {
-	if w.objects == nil {
-		w.objects, w.kinds = map[string]objectWrite{}, map[kindKey]struct{}{}
-	}
 	if ow.inserted {
 		ow.obj.Data = nil
 	} else if !ow.deleted {
 		// The caller may reuse its buffer; the cache keeps its own copy.
 		ow.obj.Data = slices.Clone(ow.obj.Data)
 	}
-	if prev, ok := w.objects[ow.obj.ID]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
-		ow.inserted, ow.obj.Data = true, nil // a new row: drop, do not patch, the cached one
-	}
-	w.objects[ow.obj.ID] = ow
-	w.kinds[kindKey{ow.obj.Account, ow.obj.Kind}] = struct{}{}
+	w.add(ow)
 }
 
 // merge adds the writes of m, which came later, to w.
 func (w *writeSet) merge(m *writeSet) {
-	if m.empty() {
-		return
-	}
 	if w.empty() {
 		*w = *m
 		return
 	}
-	for id, ow := range m.objects {
-		if prev, ok := w.objects[id]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
-			ow.inserted, ow.obj.Data = true, nil
-		}
-		w.objects[id] = ow
+	for _, ow := range m.objects {
+		w.add(ow)
 	}
-	for k := range m.kinds {
-		w.kinds[k] = struct{}{}
+}
+
+// add makes ow the last write of its object. A replacement of a row this
+// set deleted or inserted replaces a new row: the cached one is dropped,
+// not patched.
+func (w *writeSet) add(ow objectWrite) {
+	if w.objects == nil {
+		w.objects, w.kinds = map[string]objectWrite{}, map[kindKey]struct{}{}
 	}
+	if prev, ok := w.objects[ow.obj.ID]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
+		ow.inserted, ow.obj.Data = true, nil
+	}
+	w.objects[ow.obj.ID] = ow
+	w.kinds[kindKey{ow.obj.Account, ow.obj.Kind}] = struct{}{}
 }
 
 // beginCommit makes gen odd before a group that wrote objects commits:

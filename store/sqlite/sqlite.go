@@ -416,14 +416,17 @@ func (s *Store) commitGroup() {
 	if changed {
 		s.cache.beginCommit()
 	}
-	if err := s.w.commit(); err != nil {
+	err := s.w.commit()
+	if changed {
+		// A COMMIT that reports an error may have landed all the same:
+		// then what the group touched is dropped rather than applied.
+		s.cache.endCommit(&s.written, err == nil)
+	}
+	if err != nil {
 		s.failGroup(fmt.Errorf("sqlite: commit: %w", err))
 		return
 	}
-	if changed {
-		s.cache.endCommit(&s.written, true)
-		s.written = writeSet{}
-	}
+	s.written = writeSet{}
 	s.group = nil
 	close(g.done)
 }
@@ -432,9 +435,6 @@ func (s *Store) commitGroup() {
 // Only the owner of the write connection calls it.
 func (s *Store) failGroup(err error) {
 	g := s.group
-	if s.cache.generation()%2 == 1 { // the commit itself failed
-		s.cache.endCommit(&s.written, false)
-	}
 	s.written = writeSet{}
 	s.w.end()
 	s.group = nil

@@ -73,13 +73,7 @@ func insert(t *testing.T, s *Store, objs ...*store.Object) {
 
 func get(t *testing.T, s *Store, id string) (store.Object, error) {
 	t.Helper()
-	var o store.Object
-	err := s.View(t.Context(), func(r store.Reader) error {
-		var err error
-		o, err = r.Get(t.Context(), "acct_1", "issuing.card", id)
-		return err
-	})
-	return o, err
+	return viewGet(t, s, "acct_1", "issuing.card", id)
 }
 
 func TestRestart(t *testing.T) {

@@ -24,9 +24,10 @@ type view struct {
 	hits   int  // reads the cache answered
 	stale  bool // a hit belongs to another generation than the snapshot
 
-	c        *conn // the read connection, once SQLite was needed
-	snapshot bool  // c's snapshot is the pinned generation's state
-	checked  bool  // whether snapshot has been determined
+	c        *conn  // the read connection, once SQLite was needed
+	r        reader // reads on c
+	snapshot bool   // c's snapshot is the pinned generation's state
+	checked  bool   // whether snapshot has been determined
 }
 
 // run runs fn and ends the transaction.
@@ -60,9 +61,9 @@ func (v *view) sql(ctx context.Context) (*reader, error) {
 			v.s.reader <- c
 			return nil, fmt.Errorf("sqlite: view: %w", err)
 		}
-		v.c = c
+		v.c, v.r = c, reader{c: c}
 	}
-	return &reader{c: v.c}, nil
+	return &v.r, nil
 }
 
 // settle determines, after the first statement took the snapshot, whether
