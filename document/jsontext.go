@@ -1,4 +1,4 @@
-package event
+package document
 
 import (
 	"encoding/json"
@@ -10,13 +10,13 @@ import (
 // over the struct, sorts the keys of previous_attributes, and checks and
 // compacts every json.RawMessage again (the object, and each previous
 // value) although it is nearly always json.Marshal's own output. These
-// functions write the same bytes directly; event_test.go holds json.Marshal
-// to them.
+// functions write the same bytes directly; event/encode_test.go holds
+// json.Marshal to them.
 
-// appendString appends s as a JSON string exactly as json.Marshal writes
+// AppendString appends s as a JSON string exactly as json.Marshal writes
 // it: <, > and & escaped as \u003c, \u003e and \u0026, U+2028 and U+2029
 // escaped, and each byte of invalid UTF-8 written as \ufffd.
-func appendString(dst []byte, s string) []byte {
+func AppendString(dst []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	dst = append(dst, '"')
 	start := 0
@@ -80,16 +80,16 @@ var htmlSafe = func() (t [utf8.RuneSelf]bool) {
 	return t
 }()
 
-// appendRaw appends raw as json.Marshal writes a json.RawMessage: checked
+// AppendRaw appends raw as json.Marshal writes a json.RawMessage: checked
 // and compacted, with <, >, &, U+2028 and U+2029 escaped. Text that is in
 // that form already (json.Marshal's output, or any value cut from it) is
 // copied as it is; anything else goes through json.Marshal, which also
 // reports invalid text.
-func appendRaw(dst []byte, raw json.RawMessage) ([]byte, error) {
+func AppendRaw(dst []byte, raw json.RawMessage) ([]byte, error) {
 	if raw == nil {
 		return append(dst, "null"...), nil
 	}
-	if canonical(raw) {
+	if Canonical(raw) {
 		return append(dst, raw...), nil
 	}
 	out, err := json.Marshal(raw)
@@ -99,16 +99,16 @@ func appendRaw(dst []byte, raw json.RawMessage) ([]byte, error) {
 	return append(dst, out...), nil
 }
 
-// canonical reports whether b is JSON text that json.Marshal, given it as
+// Canonical reports whether b is JSON text that json.Marshal, given it as
 // a json.RawMessage, writes unchanged: one valid value, without whitespace
 // outside strings, and without <, >, &, U+2028 or U+2029 in strings (which
 // json.Marshal escapes). It may turn down such text nested very deeply;
 // it never accepts text that json.Marshal would reject or change.
-func canonical(b []byte) bool {
+func Canonical(b []byte) bool {
 	return canonicalValue(b, 0, 0) == len(b)
 }
 
-// maxCanonicalDepth bounds the nesting canonical follows (encoding/json
+// maxCanonicalDepth bounds the nesting Canonical follows (encoding/json
 // allows 10000): deeper text is left to json.Marshal.
 const maxCanonicalDepth = 1000
 

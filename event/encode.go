@@ -1,6 +1,8 @@
 package event
 
 import (
+	"github.com/localissuing/localissuing/document"
+
 	"encoding/json"
 	"slices"
 	"strconv"
@@ -13,15 +15,15 @@ import (
 func encode(e *Event) ([]byte, error) {
 	dst := make([]byte, 0, 320+len(e.Data.Object)+64*len(e.Data.PreviousAttributes))
 	dst = append(dst, `{"id":`...)
-	dst = appendString(dst, e.ID)
+	dst = document.AppendString(dst, e.ID)
 	dst = append(dst, `,"object":`...)
-	dst = appendString(dst, e.Object)
+	dst = document.AppendString(dst, e.Object)
 	dst = append(dst, `,"api_version":`...)
-	dst = appendString(dst, e.APIVersion)
+	dst = document.AppendString(dst, e.APIVersion)
 	dst = append(dst, `,"created":`...)
 	dst = strconv.AppendInt(dst, e.Created, 10)
 	dst = append(dst, `,"data":{"object":`...)
-	dst, err := appendRaw(dst, e.Data.Object)
+	dst, err := document.AppendRaw(dst, e.Data.Object)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +48,7 @@ func encode(e *Event) ([]byte, error) {
 		dst = append(dst, '}')
 	}
 	dst = append(dst, `,"type":`...)
-	dst = appendString(dst, e.Type)
+	dst = document.AppendString(dst, e.Type)
 	return append(dst, '}'), nil
 }
 
@@ -54,7 +56,7 @@ func appendStringPtr(dst []byte, s *string) []byte {
 	if s == nil {
 		return append(dst, "null"...)
 	}
-	return appendString(dst, *s)
+	return document.AppendString(dst, *s)
 }
 
 // appendObject appends m as json.Marshal writes a map: keys in sorted
@@ -76,7 +78,7 @@ func appendObject(dst []byte, m map[string]any) ([]byte, error) {
 		if i > 0 {
 			dst = append(dst, ',')
 		}
-		dst = appendString(dst, k)
+		dst = document.AppendString(dst, k)
 		dst = append(dst, ':')
 		var err error
 		if dst, err = appendValue(dst, m[k]); err != nil {
@@ -91,11 +93,11 @@ func appendValue(dst []byte, v any) ([]byte, error) {
 	case nil:
 		return append(dst, "null"...), nil
 	case json.RawMessage:
-		return appendRaw(dst, v)
+		return document.AppendRaw(dst, v)
 	case map[string]any:
 		return appendObject(dst, v)
 	case string:
-		return appendString(dst, v), nil
+		return document.AppendString(dst, v), nil
 	case bool:
 		return strconv.AppendBool(dst, v), nil
 	}

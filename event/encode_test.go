@@ -1,6 +1,8 @@
 package event
 
 import (
+	"github.com/localissuing/localissuing/document"
+
 	"encoding/json"
 	"fmt"
 	"math/rand/v2"
@@ -238,8 +240,8 @@ func TestAppendString(t *testing.T) {
 	check := func(s string) {
 		t.Helper()
 		want, _ := json.Marshal(s)
-		if got := appendString(nil, s); string(got) != string(want) {
-			t.Fatalf("appendString(%q) = %s, want %s", s, got, want)
+		if got := document.AppendString(nil, s); string(got) != string(want) {
+			t.Fatalf("document.AppendString(%q) = %s, want %s", s, got, want)
 		}
 	}
 	for c := range 256 {
@@ -265,13 +267,13 @@ func TestAppendString(t *testing.T) {
 // rejects or changes.
 func checkCanonical(t *testing.T, b []byte) bool {
 	t.Helper()
-	ok := canonical(b)
+	ok := document.Canonical(b)
 	if !ok {
 		return false
 	}
 	out, err := json.Marshal(json.RawMessage(b))
 	if err != nil || string(out) != string(b) {
-		t.Fatalf("canonical(%q) is true, but json.Marshal writes %q, %v", b, out, err)
+		t.Fatalf("document.Canonical(%q) is true, but json.Marshal writes %q, %v", b, out, err)
 	}
 	return true
 }
@@ -279,6 +281,7 @@ func checkCanonical(t *testing.T, b []byte) bool {
 // TestCanonical checks that canonical accepts what json.Marshal writes and
 // nothing it would reject or change.
 func TestCanonical(t *testing.T) {
+	const maxDepth = 1000 // the nesting document.Canonical follows, as encoding/json
 	tests := []struct {
 		text string
 		want bool
@@ -293,19 +296,19 @@ func TestCanonical(t *testing.T) {
 		{`tru`, false}, {`nul`, false}, {`True`, false}, {`[1,]`, false}, {`{"a":1,}`, false}, {`{,}`, false},
 		{`{"a"}`, false}, {`{1:2}`, false}, {`[1}`, false}, {`{"a":1]`, false}, {`[`, false}, {`{}{}`, false},
 		{`[1 2]`, false}, {`NaN`, false},
-		{strings.Repeat("[", maxCanonicalDepth) + strings.Repeat("]", maxCanonicalDepth), true},
-		{strings.Repeat("[", maxCanonicalDepth+1) + strings.Repeat("]", maxCanonicalDepth+1), false},
+		{strings.Repeat("[", maxDepth) + strings.Repeat("]", maxDepth), true},
+		{strings.Repeat("[", maxDepth+1) + strings.Repeat("]", maxDepth+1), false},
 	}
 	for _, tc := range tests {
 		if got := checkCanonical(t, []byte(tc.text)); got != tc.want {
-			t.Errorf("canonical(%q) = %v, want %v", tc.text, got, tc.want)
+			t.Errorf("document.Canonical(%q) = %v, want %v", tc.text, got, tc.want)
 		}
 	}
 	r := rand.New(rand.NewPCG(9, 10))
 	for range 20000 {
 		text, _ := json.Marshal(randomValue(r, 0))
 		if text != nil && !checkCanonical(t, text) {
-			t.Fatalf("canonical(%q) is false for json.Marshal's output", text)
+			t.Fatalf("document.Canonical(%q) is false for json.Marshal's output", text)
 		}
 		// Broken or changed text: canonical may say either, but must
 		// not accept what json.Marshal would not write as it is.

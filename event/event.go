@@ -112,7 +112,7 @@ func record(ctx context.Context, tx store.Tx, acct issuing.Account, created int6
 // when json.Marshal would write it unchanged, which canonical tells at a
 // fraction of what json.Marshal's checking and copying costs.
 func marshal(v any) ([]byte, error) {
-	if raw, ok := v.(json.RawMessage); ok && canonical(raw) {
+	if raw, ok := v.(json.RawMessage); ok && document.Canonical(raw) {
 		return raw, nil
 	}
 	return json.Marshal(v)

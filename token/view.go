@@ -156,10 +156,7 @@ func updateStored(ctx context.Context, tx store.Tx, acct issuing.Account, now ti
 	}
 	data := obj.Data
 	if old != status {
-		quoted, err := json.Marshal(status)
-		if err != nil {
-			return nil, true, fmt.Errorf("encode token status: %w", err)
-		}
+		quoted := document.AppendString(nil, status)
 		valueAt := func(m document.Member) int { return m.End - len(m.Value) }
 		data = make([]byte, 0, len(obj.Data)+len(quoted)+16)
 		data = append(data, obj.Data[:valueAt(updatedAt)]...)
