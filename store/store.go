@@ -178,7 +178,9 @@ type Store interface {
 	View(ctx context.Context, fn func(Reader) error) error
 	// Update runs fn in a read-write transaction and commits if fn returns
 	// nil; otherwise it rolls back and returns fn's error unchanged (wrapped
-	// errors keep their identity).
+	// errors keep their identity). fn may run on another goroutine than
+	// the caller's (SQLite runs the functions of concurrent calls on one);
+	// a panic in fn goes on in the caller.
 	Update(ctx context.Context, fn func(Tx) error) error
 	// Lease claims up to limit deliveries whose Due is at or before now
 	// (Unix ms): those due earliest first and, among equal Due, those

@@ -21,11 +21,11 @@ func countCommits(s *Store) *atomic.Int64 {
 	return &n
 }
 
-// waitQueued returns once n Update calls wait for the write connection.
+// waitQueued returns once n Update calls (or Close) wait for the writer.
 func waitQueued(s *Store, n int) {
 	for {
 		s.mu.Lock()
-		queued := len(s.waiters)
+		queued := len(s.queue)
 		s.mu.Unlock()
 		if queued >= n {
 			return
@@ -35,8 +35,8 @@ func waitQueued(s *Store, n int) {
 }
 
 // holdWriter starts an Update that inserts id and then waits for hold to
-// close; it returns once the Update owns the write connection, and the
-// channel its result comes on.
+// close; it returns once the writer runs it, and the channel its result
+// comes on.
 func holdWriter(t *testing.T, s *Store, id string, hold chan struct{}) <-chan error {
 	t.Helper()
 	holding, done := make(chan struct{}), make(chan error, 1)
@@ -73,7 +73,10 @@ func TestGroupCommit(t *testing.T) {
 	for i := range n {
 		wg.Go(func() {
 			defer func() {
-				if r := recover(); r != nil && i != panics {
+				r := recover()
+				if i == panics && r != "member panics" {
+					errs[i] = fmt.Errorf("the panic of the member's function reached its caller as %v", r)
+				} else if i != panics && r != nil {
 					errs[i] = fmt.Errorf("panic: %v", r)
 				}
 			}()
@@ -133,6 +136,57 @@ func TestGroupCommit(t *testing.T) {
 		t.Errorf("%d commits for one group, want 1", got)
 	}
 	insert(t, s, card("ic_after"))
+}
+
+// TestGoexitInMember checks that a function that ends its goroutine
+// (runtime.Goexit, as t.FailNow does) leaves no write behind and the store
+// working: when its caller leads, and when another goroutine leads and
+// runs it, which ends that goroutine instead (fn must not do that), and
+// the calls queued behind it still commit.
+func TestGoexitInMember(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	ctx := t.Context()
+	exitingUpdate := func(id string) <-chan bool {
+		returned := make(chan bool, 1)
+		go func() {
+			done := false
+			defer func() { returned <- done }()
+			_ = s.Update(ctx, func(tx store.Tx) error {
+				if err := tx.Insert(ctx, card(id)); err != nil {
+					return err
+				}
+				runtime.Goexit()
+				return nil
+			})
+			done = true
+		}()
+		return returned
+	}
+	if <-exitingUpdate("ic_alone") {
+		t.Error("Update returned after its function called runtime.Goexit")
+	}
+
+	hold := make(chan struct{})
+	holdWriter(t, s, "ic_first", hold) // its goroutine ends with the Goexit below
+	exited := exitingUpdate("ic_exits")
+	waitQueued(s, 1)
+	after := make(chan error, 1)
+	go func() { after <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_after")) }) }()
+	waitQueued(s, 2)
+	close(hold)
+	if <-exited {
+		t.Error("Update returned after its function called runtime.Goexit")
+	}
+	if err := <-after; err != nil {
+		t.Errorf("the call queued behind the one that exited: %v", err)
+	}
+	insert(t, s, card("ic_last"))
+	for id, want := range map[string]bool{"ic_alone": false, "ic_exits": false, "ic_first": true, "ic_after": true, "ic_last": true} {
+		if _, err := get(t, s, id); (err == nil) != want {
+			t.Errorf("%s: %v, want it stored: %v", id, err, want)
+		}
+	}
 }
 
 // TestGroupFailsTogether checks that when the transaction of a group is
@@ -275,12 +329,7 @@ func TestCloseCommitsOpenGroup(t *testing.T) {
 	// An Update that got past Update's check of Close just before it.
 	late := make(chan error, 1)
 	go func() {
-		g, _, err := s.join(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_c")) })
-		if err == nil {
-			<-g.done
-			err = g.err
-		}
-		late <- err
+		late <- s.update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_c")) })
 	}()
 	waitQueued(s, 3)
 	close(hold)

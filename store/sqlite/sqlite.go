@@ -26,7 +26,6 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -50,15 +49,16 @@ type Store struct {
 	close  sync.Once
 	err    error // of Close
 
-	// The write connection has one user at a time (its owner): an Update
-	// running its function, or committing a group. mu guards the hand-over.
+	// The write connection is used by one goroutine at a time, the one
+	// that leads (see lead): it runs the functions of queued Update calls
+	// and commits. mu guards the queue, leading and wclosed.
 	mu      sync.Mutex
-	busy    bool            // the write connection has an owner
-	waiters []chan struct{} // Update calls waiting to own it, first come first
-	// Only the owner uses these:
-	w       *conn  // the write connection
-	group   *group // the open write transaction and its members, if any
-	wclosed bool   // Close has taken the write connection for good
+	queue   []*call // functions waiting to run, first come first
+	leading bool    // a goroutine leads
+	wclosed bool    // Close stopped the writing: no call queues any more
+	// Only the leader uses these:
+	w     *conn  // the write connection
+	group *group // the open write transaction and its members, if any
 
 	// written is what the open group's members wrote, for the cache.
 	written writeSet
@@ -164,18 +164,12 @@ func (s *Store) acquire(ctx context.Context, pool chan *conn) (*conn, error) {
 func (s *Store) Close() error {
 	s.close.Do(func() {
 		close(s.closed)
-		// Take every connection back, waiting for those in use; a group
-		// still open commits first. Updates that queued before Close get
-		// the write connection in turn, find it closed and pass it on.
-		s.own(context.Background())
-		if s.group != nil {
-			// Committed here, not handed to an Update that queued after
-			// Close: that one finds the store closed, and the write
-			// connection is closed below.
-			s.commitGroup()
+		// Take every connection back, waiting for those in use. The
+		// functions queued before this run and commit; those queued
+		// after it are refused.
+		if s.w != nil {
+			s.submit(&call{ran: make(chan struct{})}) // no fn: stop
 		}
-		s.wclosed = true
-		s.release()
 		for range len(s.conns) - 1 {
 			<-s.reader
 		}
@@ -221,123 +215,258 @@ func (s *Store) View(ctx context.Context, fn func(store.Reader) error) error {
 }
 
 // Update runs fn in a write transaction and commits if fn returns nil.
-// Update calls wait for each other; fn must not call Update itself.
+// Update calls wait for each other; fn must not call Update itself, nor
+// end its goroutine (runtime.Goexit, t.FailNow): see TestGoexitInMember.
 //
 // Update calls that arrive while another one runs commit together: each
-// runs its fn in turn on the one write connection, in a transaction left
-// open for the next (its own savepoint in it, so that a fn that fails
-// undoes only its own writes), and whichever finds no Update waiting when
-// it is done commits for all of them. Each returns only once that commit
-// is done, and if it fails, all of them fail. A fn sees the writes of the
-// functions before it in the group, which commit with its own or not at
-// all, and of none that failed.
+// fn runs in turn on the one write connection, in a transaction left open
+// for the next (its own savepoint in it, so that a fn that fails undoes
+// only its own writes), and the group commits once no fn waits. Each
+// Update returns only once that commit is done, and if it fails, all of
+// them fail. A fn sees the writes of the functions before it in the group,
+// which commit with its own or not at all, and of none that failed.
+//
+// fn runs on the goroutine that leads (see lead), which is not always the
+// caller's; a panic in fn goes on in the caller, after fn's writes are
+// undone.
 func (s *Store) Update(ctx context.Context, fn func(store.Tx) error) error {
 	select {
 	case <-s.closed:
 		return fmt.Errorf("sqlite: update: %w", ErrClosed)
 	default:
 	}
-	g, seen, err := s.join(ctx, fn)
-	if err != nil {
+	return s.update(ctx, fn)
+}
+
+// update is Update once past its check of Close.
+func (s *Store) update(ctx context.Context, fn func(store.Tx) error) error {
+	c := &call{ctx: ctx, fn: fn, ran: make(chan struct{})}
+	if err := s.submit(c); err != nil {
+		return err
+	}
+	switch {
+	case c.panicked != nil:
+		panic(c.panicked)
+	case c.exited:
+		runtime.Goexit()
+	case c.err != nil:
 		// fn may have failed because of what earlier members wrote (a
 		// duplicate id, say): its error is not told before their
 		// writes are durable, or the client could look and not find
 		// what the error says is there.
-		if seen != nil {
-			<-seen.done
+		if c.seen != nil {
+			<-c.seen.done
 		}
-		return err
+		return c.err
 	}
-	<-g.done
-	return g.err
+	<-c.g.done
+	return c.g.err
 }
 
-// join waits to own the write connection, runs fn as a member of the open
-// group (or of a new one) and returns the group, which it commits unless
-// an Update waits to join it. seen is the group that was open when fn
-// began, whose writes fn saw, whether or not fn joined it.
-func (s *Store) join(ctx context.Context, fn func(store.Tx) error) (g, seen *group, err error) {
-	if err := s.own(ctx); err != nil {
-		return nil, nil, fmt.Errorf("sqlite: update: %w", err)
-	}
-	defer s.release() // also when fn panics
-	seen = s.group
-	g, err = s.runMember(ctx, fn)
-	return g, seen, err
+// call is one Update's function, run by whichever goroutine leads.
+type call struct {
+	ctx   context.Context
+	fn    func(store.Tx) error // nil stops the writing (Close)
+	state atomic.Int32         // callQueued, then callTaken or callAbandoned
+	ran   chan struct{}        // closed once the call ran, or its caller is to lead
+	lead  bool                 // the caller is to lead, its call first
+	// Set before ran closes:
+	g        *group // the group fn's writes are part of, if it succeeded
+	seen     *group // the group that was open when fn began
+	err      error
+	panicked any  // what fn panicked with
+	exited   bool // fn called runtime.Goexit
 }
 
-// own waits until the caller owns the write connection, or ctx is done.
-func (s *Store) own(ctx context.Context) error {
+const (
+	callQueued = iota
+	callTaken
+	callAbandoned // the caller's context ended before its call ran
+)
+
+// submit runs c and returns once it ran, or once c's caller gave up
+// waiting for its turn. When no goroutine leads, the caller leads, and
+// runs c on its own goroutine; otherwise c queues for the leader.
+func (s *Store) submit(c *call) error {
 	s.mu.Lock()
-	if !s.busy {
-		s.busy = true
+	if s.wclosed {
 		s.mu.Unlock()
+		return fmt.Errorf("sqlite: update: %w", ErrClosed)
+	}
+	if !s.leading {
+		s.leading = true
+		s.mu.Unlock()
+		c.state.Store(callTaken)
+		s.lead(c)
 		return nil
 	}
-	turn := make(chan struct{})
-	s.waiters = append(s.waiters, turn)
+	s.queue = append(s.queue, c)
 	s.mu.Unlock()
+	var done <-chan struct{}
+	if c.ctx != nil {
+		done = c.ctx.Done()
+	}
 	select {
-	case <-turn:
-		return nil
-	case <-ctx.Done():
+	case <-c.ran:
+	case <-done:
+		if c.state.CompareAndSwap(callQueued, callAbandoned) {
+			return fmt.Errorf("sqlite: update: %w", c.ctx.Err())
+		}
+		<-c.ran // c has begun: its outcome is the answer
 	}
-	s.mu.Lock()
-	if i := slices.Index(s.waiters, turn); i >= 0 {
-		// Gone from the queue before its turn: whoever owns the
-		// connection now no longer counts on it to commit.
-		s.waiters = slices.Delete(s.waiters, i, i+1)
-		s.mu.Unlock()
-		return ctx.Err()
+	if c.lead {
+		s.lead(c)
 	}
-	s.mu.Unlock()
-	// The turn came as ctx ended: pass it on as an owner does.
-	s.release()
-	return ctx.Err()
+	return nil
 }
 
-// release gives up ownership of the write connection: to the first Update
-// waiting, which will join the open group, or to no one, after committing
-// the group. A full group commits whether or not one waits.
-func (s *Store) release() {
-	yielded := false
-	for {
-		s.mu.Lock()
-		if s.group != nil && len(s.waiters) == 0 && !yielded && s.group.members < maxGroup {
-			// Before committing, let the goroutines that are ready to
-			// run do so once: those about to call Update (the next
-			// requests, read and parsed) join this group rather than
-			// wait for its commit to start the next. When there are
-			// none, this returns at once.
-			s.mu.Unlock()
-			runtime.Gosched()
-			yielded = true
-			continue
-		}
-		if s.group != nil && (len(s.waiters) == 0 || s.group.members >= maxGroup) {
-			s.mu.Unlock()
-			s.commitGroup()
-			continue
-		}
-		if len(s.waiters) > 0 {
-			close(s.waiters[0])
-			s.waiters = s.waiters[1:]
-		} else {
-			s.busy = false
-		}
-		s.mu.Unlock()
+// lead runs c, already taken, then the calls that queue meanwhile, each
+// in the open group, and commits the group when no call waits (or when it
+// is full). Once a commit is done, it passes the lead to the first caller
+// still waiting, or leaves it to no one. One goroutine running the calls
+// of many keeps the write connection busy while they wait, with no
+// hand-over per call, each of which would wait for the scheduler to run
+// the next owner; a single caller runs its own call at once.
+func (s *Store) lead(c *call) {
+	if c.fn == nil {
+		s.stop(c)
 		return
 	}
+	finished := false
+	defer func() {
+		if !finished {
+			// A function called runtime.Goexit on this goroutine: the
+			// group still commits, and someone else leads.
+			if s.group != nil {
+				s.commitGroup()
+			}
+			s.handOver()
+		}
+	}()
+	s.run(c)
+	yielded, committed := false, false
+	for {
+		if s.group != nil && s.group.members >= maxGroup {
+			s.commitGroup()
+			committed = true
+		}
+		s.mu.Lock()
+		if len(s.queue) == 0 {
+			s.mu.Unlock()
+			switch {
+			case s.group == nil || committed:
+				finished = s.handOver()
+				if finished {
+					return
+				}
+			case !yielded:
+				// Before committing, let the goroutines that are ready to
+				// run do so once: those about to call Update (the next
+				// requests, read and parsed) join this group rather than
+				// wait for its commit to start the next. When there are
+				// none, this returns at once.
+				runtime.Gosched()
+				yielded = true
+			default:
+				s.commitGroup()
+				committed = true
+			}
+			continue
+		}
+		if committed {
+			s.mu.Unlock()
+			finished = s.handOver()
+			if finished {
+				return
+			}
+			continue
+		}
+		next := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		s.mu.Unlock()
+		if next.fn == nil {
+			finished = true
+			s.stop(next)
+			return
+		}
+		if next.state.CompareAndSwap(callQueued, callTaken) {
+			yielded = false
+			s.run(next)
+		}
+	}
+}
+
+// handOver passes the lead to the first caller still waiting, or to no
+// one. It reports false if the leader must go on: a group is open and no
+// one waits to take it over.
+func (s *Store) handOver() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for len(s.queue) > 0 {
+		next := s.queue[0]
+		s.queue[0] = nil
+		s.queue = s.queue[1:]
+		if next.fn == nil || next.state.CompareAndSwap(callQueued, callTaken) {
+			next.lead = true
+			close(next.ran)
+			return true
+		}
+	}
+	if s.group != nil {
+		return false
+	}
+	s.leading = false
+	return true
+}
+
+// stop commits the open group, refuses every call queued behind Close's
+// and tells Close.
+func (s *Store) stop(closing *call) {
+	if s.group != nil {
+		s.commitGroup()
+	}
+	s.mu.Lock()
+	s.wclosed = true
+	late := s.queue
+	s.queue = nil
+	s.mu.Unlock()
+	for _, c := range late {
+		if c.state.CompareAndSwap(callQueued, callTaken) {
+			c.err = fmt.Errorf("sqlite: update: %w", ErrClosed)
+		}
+		close(c.ran)
+	}
+	if closing.lead {
+		return // its caller leads, and is Close
+	}
+	close(closing.ran)
+}
+
+// run runs c's fn as a member of the open group. A panic in fn is caught
+// here, to go on in c's caller, who may not be the leader.
+func (s *Store) run(c *call) {
+	returned := false
+	defer func() {
+		if r := recover(); r != nil {
+			c.panicked = r
+		} else if !returned {
+			c.exited = true
+		}
+		if !c.lead { // a caller handed the lead was woken already
+			close(c.ran)
+		}
+	}()
+	c.seen = s.group
+	c.g, c.err = s.runMember(c.ctx, c.fn)
+	returned = true
 }
 
 // runMember runs fn in the open group's transaction, or in a new one, and
 // returns the group fn's writes are now part of. It returns fn's error, or
 // another, when they are not. If fn panics, its writes are undone before
-// the panic goes on. Only the owner of the write connection calls it.
+// the panic goes on. Only the leader calls it.
 func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *group, err error) {
-	if s.wclosed {
-		return nil, fmt.Errorf("sqlite: update: %w", ErrClosed)
-	}
 	if err := ctx.Err(); err != nil {
 		return nil, fmt.Errorf("sqlite: update: %w", err)
 	}
@@ -392,7 +521,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 // undoMember undoes the writes of an Update's fn that failed: g is the
 // group it ran in, nil if it began the transaction itself, which then
 // holds nothing else. A group that cannot be brought back to where it was
-// before fn fails as a whole. Only the owner of the write connection calls it.
+// before fn fails as a whole. Only the leader calls it.
 func (s *Store) undoMember(g *group) {
 	c := s.w
 	if g == nil {
@@ -432,7 +561,7 @@ func (s *Store) commitGroup() {
 }
 
 // failGroup rolls back the open group and fails all its members with err.
-// Only the owner of the write connection calls it.
+// Only the leader calls it.
 func (s *Store) failGroup(err error) {
 	g := s.group
 	s.written = writeSet{}
