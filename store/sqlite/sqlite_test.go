@@ -208,17 +208,38 @@ func TestListRejects(t *testing.T) {
 	}
 }
 
-func TestInsertRejectsBadJSON(t *testing.T) {
+// TestWritesRejectBadJSON checks that no malformed document gets in,
+// although the write connection ignores the schema's CHECK (see source.go),
+// and that a failed write leaves the stored object as it was.
+func TestWritesRejectBadJSON(t *testing.T) {
 	s := openTest(t, memoryPath)
 	defer s.Close()
-	o := card("ic_1")
-	o.Data = []byte(`{"id":`)
-	err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), o) })
-	if err == nil || errors.Is(err, store.ErrDuplicate) {
-		t.Errorf("Insert of malformed JSON returned %v", err)
-	}
-	if _, err := get(t, s, "ic_1"); !errors.Is(err, store.ErrNotFound) {
-		t.Errorf("Get after the failed Insert: %v", err)
+	insert(t, s, card("ic_kept"))
+	for _, bad := range []string{`{"id":`, ``, `{"id":"ic_x"} trailing`, "{\"a\":\"\x01\"}"} {
+		for _, op := range []string{"insert", "replace"} {
+			t.Run(op+" "+bad, func(t *testing.T) {
+				o := card("ic_new")
+				if op == "replace" {
+					o = card("ic_kept")
+				}
+				o.Data = []byte(bad)
+				err := s.Update(t.Context(), func(tx store.Tx) error {
+					if op == "insert" {
+						return tx.Insert(t.Context(), o)
+					}
+					return tx.Replace(t.Context(), *o)
+				})
+				if err == nil || errors.Is(err, store.ErrDuplicate) || errors.Is(err, store.ErrNotFound) {
+					t.Errorf("%s of malformed JSON returned %v", op, err)
+				}
+				if _, err := get(t, s, "ic_new"); !errors.Is(err, store.ErrNotFound) {
+					t.Errorf("Get ic_new after the failed write: %v", err)
+				}
+				if got, err := get(t, s, "ic_kept"); err != nil || string(got.Data) != string(card("ic_kept").Data) {
+					t.Errorf("ic_kept after the failed write: %s, %v", got.Data, err)
+				}
+			})
+		}
 	}
 }
 
