@@ -407,3 +407,59 @@ func TestMigrateKeepsParentLists(t *testing.T) {
 		}
 	}
 }
+
+// TestReplaceFindsRowBySeq checks Replace whatever Seq the object carries:
+// its own (the row is found by seq), none, a stale one (the object was
+// deleted and inserted again) or another object's, which is left alone.
+func TestReplaceFindsRowBySeq(t *testing.T) {
+	ctx := t.Context()
+	for _, tc := range []struct {
+		name string
+		seq  func(own, stale, other int64) int64
+	}{
+		{"own seq", func(own, _, _ int64) int64 { return own }},
+		{"no seq", func(_, _, _ int64) int64 { return 0 }},
+		{"stale seq", func(_, stale, _ int64) int64 { return stale }},
+		{"another object's seq", func(_, _, other int64) int64 { return other }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			s := openTest(t, memoryPath)
+			defer s.Close()
+			insert(t, s, card("ic_1"), card("ic_2"))
+			stale := mustGetSeq(t, s, "ic_1")
+			err := s.Update(ctx, func(tx store.Tx) error {
+				if err := tx.Delete(ctx, "acct_1", "issuing.card", "ic_1"); err != nil {
+					return err
+				}
+				return tx.Insert(ctx, card("ic_1"))
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			o, err := get(t, s, "ic_1")
+			if err != nil {
+				t.Fatal(err)
+			}
+			o.Seq = tc.seq(o.Seq, stale, mustGetSeq(t, s, "ic_2"))
+			o.Data = []byte(`{"id":"ic_1","status":"inactive"}`)
+			if err := s.Update(ctx, func(tx store.Tx) error { return tx.Replace(ctx, o) }); err != nil {
+				t.Fatalf("Replace: %v", err)
+			}
+			if got, err := get(t, s, "ic_1"); err != nil || string(got.Data) != string(o.Data) {
+				t.Errorf("ic_1 after Replace: %s, %v", got.Data, err)
+			}
+			if got, err := get(t, s, "ic_2"); err != nil || string(got.Data) != string(card("ic_2").Data) {
+				t.Errorf("ic_2 after Replace of ic_1: %s, %v", got.Data, err)
+			}
+		})
+	}
+}
+
+func mustGetSeq(t *testing.T, s *Store, id string) int64 {
+	t.Helper()
+	o, err := get(t, s, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return o.Seq
+}

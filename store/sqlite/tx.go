@@ -29,6 +29,10 @@ const (
 	// sets, even to the value it has; most replacements keep the parent.
 	sqlReplaceData = `UPDATE objects SET data = ?
 		WHERE id = ? AND account = ? AND kind = ? AND parent = ?`
+	// An object read before it is replaced comes with its seq, the rowid:
+	// the row is found without the id index.
+	sqlReplaceDataAt = `UPDATE objects SET data = ?
+		WHERE seq = ? AND id = ? AND account = ? AND kind = ? AND parent = ?`
 	sqlDelete = `DELETE FROM objects
 		WHERE id = ? AND account = ? AND kind = ?`
 	sqlGetIdem = `SELECT method, path, fingerprint, status, body, request_id, created
@@ -159,7 +163,14 @@ func (w *writer) Replace(ctx context.Context, obj store.Object) error {
 	if !document.Valid(obj.Data) {
 		return fmt.Errorf("sqlite: replace %s %s: %w", obj.Kind, obj.ID, errNotJSON)
 	}
-	n, err := w.c.exec(ctx, sqlReplaceData, text(obj.Data), obj.ID, obj.Account, obj.Kind, obj.Parent)
+	var n int64
+	var err error
+	if obj.Seq > 0 {
+		n, err = w.c.exec(ctx, sqlReplaceDataAt, text(obj.Data), obj.Seq, obj.ID, obj.Account, obj.Kind, obj.Parent)
+	}
+	if err == nil && n == 0 { // no seq, or not that object's (deleted and inserted again)
+		n, err = w.c.exec(ctx, sqlReplaceData, text(obj.Data), obj.ID, obj.Account, obj.Kind, obj.Parent)
+	}
 	if err == nil && n == 0 { // another parent, or no such object
 		n, err = w.c.exec(ctx, sqlReplace, obj.Parent, text(obj.Data), obj.ID, obj.Account, obj.Kind)
 	}
