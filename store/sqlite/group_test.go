@@ -348,3 +348,42 @@ func TestCloseCommitsOpenGroup(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadPassesOn runs many Update calls at once, some of which fail and
+// some of which give up waiting, so that the lead passes between callers
+// in every order: each call returns, and a call's write is stored exactly
+// when it succeeded.
+func TestLeadPassesOn(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "lead.db"))
+	defer s.Close()
+	const goroutines, calls = 8, 600
+	errs := make([][]error, goroutines)
+	var wg sync.WaitGroup
+	for g := range goroutines {
+		errs[g] = make([]error, calls)
+		wg.Go(func() {
+			for i := range calls {
+				ctx, cancel := context.WithCancel(t.Context())
+				if i%17 == 0 {
+					go cancel()
+				}
+				errs[g][i] = s.Update(ctx, func(tx store.Tx) error {
+					if i%11 == 0 {
+						return errors.New("member fails")
+					}
+					return tx.Insert(ctx, card(fmt.Sprintf("ic_%d_%d", g, i)))
+				})
+				cancel()
+			}
+		})
+	}
+	wg.Wait()
+	for g := range goroutines {
+		for i, uerr := range errs[g] {
+			_, err := get(t, s, fmt.Sprintf("ic_%d_%d", g, i))
+			if (uerr == nil) != (err == nil) {
+				t.Fatalf("call %d of goroutine %d returned %v; its write: %v", i, g, uerr, err)
+			}
+		}
+	}
+}
