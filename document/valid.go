@@ -20,32 +20,38 @@ const maxValidDepth = 10000
 // Valid does not check that strings are UTF-8 or that \u escapes pair
 // surrogates, and it turns down arrays and objects nested more than
 // 10000 deep.
-func Valid(b []byte) bool {
+func Valid(b []byte) bool { return ValidNesting(b, maxValidDepth) }
+
+// ValidNesting is Valid that also turns down arrays and objects nested
+// more than maxDepth deep (at most 10000): SQLite's JSON functions, for
+// one, read no deeper than 1000.
+func ValidNesting(b []byte, maxDepth int) bool {
+	maxDepth = max(0, min(maxDepth, maxValidDepth))
 	// One word holds whether each of 64 levels is an object or an array:
 	// enough for nearly any document. Deeper text is read again with room
 	// for every level, which costs zeroing only where it is needed.
 	var stack [1]uint64
-	if ok, deep := validNested(b, stack[:]); !deep {
+	if ok, deep := validNested(b, stack[:], maxDepth); !deep {
 		return ok
 	}
-	return validDeep(b)
+	return validDeep(b, maxDepth)
 }
 
-// validDeep is Valid for text that nests more than 64 deep.
+// validDeep is ValidNesting for text that nests more than 64 deep.
 //
 //go:noinline
-func validDeep(b []byte) bool {
+func validDeep(b []byte, maxDepth int) bool {
 	var stack [(maxValidDepth + 63) / 64]uint64
-	ok, _ := validNested(b, stack[:])
+	ok, _ := validNested(b, stack[:], maxDepth)
 	return ok
 }
 
-// validNested reports whether b is valid as Valid has it, keeping in
-// stack what each level is (bit n set when level n is an object). If b
+// validNested reports whether b is valid as ValidNesting has it, keeping
+// in stack what each level is (bit n set when level n is an object). If b
 // nests deeper than stack can tell, and stack holds fewer levels than
-// maxValidDepth, it reports deep instead (ok is then meaningless): b may
-// still be valid.
-func validNested(b []byte, stack []uint64) (ok, deep bool) {
+// maxDepth, it reports deep instead (ok is then meaningless): b may still
+// be valid.
+func validNested(b []byte, stack []uint64, maxDepth int) (ok, deep bool) {
 	i, depth, inObject, inKey := 0, 0, false, false
 value: // b[i:] starts with a value, after any space
 	if i < len(b) && b[i] <= ' ' {
@@ -60,8 +66,8 @@ value: // b[i:] starts with a value, after any space
 		inKey = false
 		goto str
 	case '{', '[':
-		if depth == maxValidDepth || depth == len(stack)*64 {
-			return false, depth < maxValidDepth
+		if depth == maxDepth || depth == len(stack)*64 {
+			return false, depth < maxDepth
 		}
 		bit := uint64(1) << (depth % 64)
 		if inObject = c == '{'; inObject {

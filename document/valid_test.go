@@ -214,3 +214,28 @@ func BenchmarkValid(b *testing.B) {
 		})
 	}
 }
+
+func TestValidNesting(t *testing.T) {
+	for _, tc := range []struct {
+		doc      string
+		maxDepth int
+		want     bool
+	}{
+		{nested("[", "]", 1000), 1000, true},
+		{nested("[", "]", 1001), 1000, false},
+		{nested(`{"a":[`, "]}", 500), 1000, true},
+		{nested(`{"a":[`, "]}", 501), 1000, false},
+		{nested("[", "]", 64), 64, true},
+		{nested("[", "]", 65), 64, false},
+		{nested("[", "]", 65), 65, true},
+		{`{"a":1}`, 0, false},
+		{`1`, 0, true},
+		{`{"a":1}`, -1, false},
+		{nested("[", "]", 10001), 20000, false}, // never deeper than Valid
+		{`{"a":`, 1000, false},
+	} {
+		if got := ValidNesting([]byte(tc.doc), tc.maxDepth); got != tc.want {
+			t.Errorf("ValidNesting(%.40q…, %d) = %v, want %v", tc.doc, tc.maxDepth, got, tc.want)
+		}
+	}
+}

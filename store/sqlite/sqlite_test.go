@@ -215,9 +215,10 @@ func TestWritesRejectBadJSON(t *testing.T) {
 	s := openTest(t, memoryPath)
 	defer s.Close()
 	insert(t, s, card("ic_kept"))
-	for _, bad := range []string{`{"id":`, ``, `{"id":"ic_x"} trailing`, "{\"a\":\"\x01\"}"} {
+	tooDeep := `{"id":"ic_new","x":` + strings.Repeat("[", 1001) + strings.Repeat("]", 1001) + `}`
+	for _, bad := range []string{`{"id":`, ``, `{"id":"ic_x"} trailing`, "{\"a\":\"\x01\"}", tooDeep} {
 		for _, op := range []string{"insert", "replace"} {
-			t.Run(op+" "+bad, func(t *testing.T) {
+			t.Run(op+" "+bad[:min(len(bad), 30)], func(t *testing.T) {
 				o := card("ic_new")
 				if op == "replace" {
 					o = card("ic_kept")
@@ -462,4 +463,40 @@ func mustGetSeq(t *testing.T, s *Store, id string) int64 {
 		t.Fatal(err)
 	}
 	return o.Seq
+}
+
+// TestValidJSONIsSQLites checks that what the write connection lets in
+// is what the schema's CHECK (json_valid(data)), which it ignores, would:
+// nesting up to SQLite's limit of 1000 levels included.
+func TestValidJSONIsSQLites(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	deep := func(open, close string, n int) string {
+		return `{"x":` + strings.Repeat(open, n) + "1" + strings.Repeat(close, n) + "}"
+	}
+	docs := []string{
+		`{}`, `{"id":"ic_1","metadata":{"a":"b"},"n":-1.5e3,"t":true,"z":null}`, `[1,2]`, `"s"`,
+		`{"id":`, ``, ` `, `{"a":1} x`, `{"a":01}`, `{"a":"\x"}`, "{\"a\":\"\x01\"}", `{'a':1}`, `{"a":1,}`,
+		deep("[", "]", 998), deep("[", "]", 999), deep("[", "]", 1000), deep("[", "]", 1500),
+		deep(`{"a":`, "}", 999), deep(`{"a":`, "}", 1000),
+	}
+	err := s.Update(t.Context(), func(tx store.Tx) error {
+		for _, doc := range docs {
+			var sqliteSays bool
+			err := tx.(*writer).c.query(t.Context(), `SELECT json_valid(?)`, []any{text(doc)}, func(st *sqlite3.Stmt) error {
+				sqliteSays = st.ColumnInt(0) == 1
+				return nil
+			})
+			if err != nil {
+				return err
+			}
+			if got := validJSON([]byte(doc)); got != sqliteSays {
+				t.Errorf("validJSON(%.50q…) = %v, json_valid says %v", doc, got, sqliteSays)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

@@ -139,12 +139,20 @@ func (w *writer) GetForUpdate(ctx context.Context, account, kind, id string) (st
 }
 
 // errNotJSON refuses a document that is not JSON. The schema's CHECK says
-// the same, but the write connection leaves CHECKs to this: document.Valid
+// the same, but the write connection leaves CHECKs to this: validJSON
 // costs a sixth of what json_valid does inside SQLite (see source.go).
 var errNotJSON = errors.New("data is not valid JSON")
 
+// maxJSONDepth is how deeply SQLite's JSON functions read nested arrays
+// and objects (JSON_MAX_DEPTH): json_valid refuses anything deeper, and
+// one such document would make every list that filters its kind fail.
+const maxJSONDepth = 1000
+
+// validJSON is what the schema's CHECK (json_valid(data)) accepts.
+func validJSON(data []byte) bool { return document.ValidNesting(data, maxJSONDepth) }
+
 func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
-	if !document.Valid(obj.Data) {
+	if !validJSON(obj.Data) {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, errNotJSON)
 	}
 	n, err := w.c.exec(ctx, sqlInsert, obj.ID, obj.Account, obj.Kind, obj.Created, obj.Parent, text(obj.Data))
@@ -160,7 +168,7 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 }
 
 func (w *writer) Replace(ctx context.Context, obj store.Object) error {
-	if !document.Valid(obj.Data) {
+	if !validJSON(obj.Data) {
 		return fmt.Errorf("sqlite: replace %s %s: %w", obj.Kind, obj.ID, errNotJSON)
 	}
 	var n int64
