@@ -387,3 +387,52 @@ func TestLeadPassesOn(t *testing.T) {
 		}
 	}
 }
+
+// TestFailingCallsDoNotHoldTheGroup queues a write behind the leader and
+// then a chain of failing calls, each of which queues the next before it
+// fails, so that the queue is never empty: the write still commits and
+// returns while they come, since a leader runs a bounded number of calls,
+// failed ones included, before it commits and passes the lead on.
+func TestFailingCallsDoNotHoldTheGroup(t *testing.T) {
+	s := openTest(t, memoryPath)
+	defer s.Close()
+	ctx := t.Context()
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_first", hold)
+	write := make(chan error, 1)
+	go func() { write <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_write")) }) }()
+	waitQueued(s, 1)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	var chain func()
+	chain = func() {
+		wg.Go(func() {
+			_ = s.Update(ctx, func(store.Tx) error {
+				select {
+				case <-stop:
+				default:
+					chain()
+					waitQueued(s, 1)
+				}
+				return errors.New("fails")
+			})
+		})
+	}
+	chain()
+	waitQueued(s, 2)
+	close(hold)
+	var err error
+	select {
+	case err = <-write:
+	case <-time.After(time.Minute):
+		err = errors.New("no answer while failing calls kept coming")
+	}
+	close(stop)
+	wg.Wait()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-first; err != nil {
+		t.Fatal(err)
+	}
+}

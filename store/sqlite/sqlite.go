@@ -79,8 +79,9 @@ type group struct {
 	err     error         // why it failed; set before done closes
 }
 
-// maxGroup bounds the Update calls that commit together, so that the
-// first of a group does not wait on the others without end.
+// maxGroup bounds the Update calls that one leader runs, and so those
+// that commit together, so that the first of them does not wait on the
+// others without end.
 const maxGroup = 64
 
 var _ store.Store = (*Store)(nil)
@@ -321,8 +322,8 @@ func (s *Store) submit(c *call) error {
 }
 
 // lead runs c, already taken, then the calls that queue meanwhile, each
-// in the open group, and commits the group when no call waits (or when it
-// is full). Once a commit is done, it passes the lead to the first caller
+// in the open group, and commits the group when no call waits (or once it
+// has run maxGroup calls). Once a commit is done, it passes the lead to the first caller
 // still waiting, or leaves it to no one. One goroutine running the calls
 // of many keeps the write connection busy while they wait, with no
 // hand-over per call, each of which would wait for the scheduler to run
@@ -344,17 +345,22 @@ func (s *Store) lead(c *call) {
 		}
 	}()
 	s.run(c)
-	yielded, committed := false, false
+	ran, yielded, served := 1, false, false
 	for {
-		if s.group != nil && s.group.members >= maxGroup {
-			s.commitGroup()
-			committed = true
+		// Members that fail do not join the group but take as long: the
+		// bound counts every call run, or a stream of failing calls
+		// would hold up the group's members, and this caller, for good.
+		if ran >= maxGroup && !served {
+			if s.group != nil {
+				s.commitGroup()
+			}
+			served = true
 		}
 		s.mu.Lock()
 		if len(s.queue) == 0 {
 			s.mu.Unlock()
 			switch {
-			case s.group == nil || committed:
+			case s.group == nil || served:
 				finished = s.handOver()
 				if finished {
 					return
@@ -369,11 +375,11 @@ func (s *Store) lead(c *call) {
 				yielded = true
 			default:
 				s.commitGroup()
-				committed = true
+				served = true
 			}
 			continue
 		}
-		if committed {
+		if served {
 			s.mu.Unlock()
 			finished = s.handOver()
 			if finished {
@@ -393,6 +399,7 @@ func (s *Store) lead(c *call) {
 		if next.state.CompareAndSwap(callQueued, callTaken) {
 			yielded = false
 			s.run(next)
+			ran++
 		}
 	}
 }
