@@ -71,6 +71,11 @@ func (r *runner) compare(ctx context.Context, wl workload, conns int, base, test
 // once is one wrk run; with profile, a CPU profile of srv is taken during
 // it when srv serves pprof and a profile directory was given.
 func (r *runner) once(ctx context.Context, wl workload, conns int, srv *child, profile bool) (wrkResult, error) {
+	// What the run before wrote (the other server's, as often as not) is
+	// put on disk first: otherwise the first fsync of this run, a commit's
+	// when SQLite reuses its WAL, waits for that writeback as well, which
+	// took 0.5–0.7 s in the first round of some runs.
+	syncDisks()
 	ids, err := wl.ids(ctx, srv)
 	if err != nil {
 		return wrkResult{}, fmt.Errorf("%s on %s: %w", wl.name, srv.name, err)
