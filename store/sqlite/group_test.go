@@ -54,6 +54,14 @@ func holdWriter(t *testing.T, s *Store, id string, hold chan struct{}) <-chan er
 	return done
 }
 
+// goInsert starts an Update that inserts id and returns the channel its
+// result comes on.
+func goInsert(ctx context.Context, s *Store, id string) <-chan error {
+	done := make(chan error, 1)
+	go func() { done <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card(id)) }) }()
+	return done
+}
+
 // TestGroupCommit checks that Update calls queued behind another commit
 // with it, once, and that each answers only once its writes are visible;
 // that members see the writes of earlier ones; and that a member that
@@ -171,8 +179,7 @@ func TestGoexitInMember(t *testing.T) {
 	holdWriter(t, s, "ic_first", hold) // its goroutine ends with the Goexit below
 	exited := exitingUpdate("ic_exits")
 	waitQueued(s, 1)
-	after := make(chan error, 1)
-	go func() { after <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_after")) }) }()
+	after := goInsert(ctx, s, "ic_after")
 	waitQueued(s, 2)
 	close(hold)
 	if <-exited {
@@ -197,12 +204,7 @@ func TestGroupFailsTogether(t *testing.T) {
 	defer s.Close()
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_first", hold)
-	second := make(chan error, 1)
-	go func() {
-		second <- s.Update(t.Context(), func(tx store.Tx) error {
-			return tx.Insert(t.Context(), card("ic_second"))
-		})
-	}()
+	second := goInsert(t.Context(), s, "ic_second")
 	waitQueued(s, 1)
 	third := make(chan error, 1)
 	go func() {
@@ -277,10 +279,7 @@ func TestFailedMemberAnswersAfterCommit(t *testing.T) {
 	ctx := context.Background()
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_a", hold)
-	dup := make(chan error, 1)
-	go func() {
-		dup <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_a")) })
-	}()
+	dup := goInsert(ctx, s, "ic_a")
 	waitQueued(s, 1)
 	// One more behind it keeps the group open after the duplicate fails.
 	lastHold, last := make(chan struct{}), make(chan error, 1)
@@ -320,8 +319,7 @@ func TestCloseCommitsOpenGroup(t *testing.T) {
 	ctx := context.Background()
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_a", hold)
-	second := make(chan error, 1)
-	go func() { second <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_b")) }) }()
+	second := goInsert(ctx, s, "ic_b")
 	waitQueued(s, 1)
 	closed := make(chan error, 1)
 	go func() { closed <- s.Close() }()
@@ -399,8 +397,7 @@ func TestFailingCallsDoNotHoldTheGroup(t *testing.T) {
 	ctx := t.Context()
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_first", hold)
-	write := make(chan error, 1)
-	go func() { write <- s.Update(ctx, func(tx store.Tx) error { return tx.Insert(ctx, card("ic_write")) }) }()
+	write := goInsert(ctx, s, "ic_write")
 	waitQueued(s, 1)
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
