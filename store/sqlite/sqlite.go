@@ -323,7 +323,7 @@ func (s *Store) submit(c *call) error {
 
 // lead runs c, already taken, then the calls that queue meanwhile, each
 // in the open group, and commits the group when no call waits (or once it
-// has run maxGroup calls). Once a commit is done, it passes the lead to the first caller
+// has run maxGroup calls); then it passes the lead to the first caller
 // still waiting, or leaves it to no one. One goroutine running the calls
 // of many keeps the write connection busy while they wait, with no
 // hand-over per call, each of which would wait for the scheduler to run
@@ -345,27 +345,24 @@ func (s *Store) lead(c *call) {
 		}
 	}()
 	s.run(c)
-	ran, yielded, served := 1, false, false
+	ran, yielded := 1, false
 	for {
 		// Members that fail do not join the group but take as long: the
 		// bound counts every call run, or a stream of failing calls
 		// would hold up the group's members, and this caller, for good.
-		if ran >= maxGroup && !served {
+		if ran >= maxGroup {
 			if s.group != nil {
 				s.commitGroup()
 			}
-			served = true
+			break
 		}
 		s.mu.Lock()
 		if len(s.queue) == 0 {
 			s.mu.Unlock()
-			switch {
-			case s.group == nil || served:
-				finished = s.handOver()
-				if finished {
-					return
-				}
-			case !yielded:
+			if s.group == nil {
+				break
+			}
+			if !yielded {
 				// Before committing, let the goroutines that are ready to
 				// run do so once: those about to call Update (the next
 				// requests, read and parsed) join this group rather than
@@ -373,19 +370,10 @@ func (s *Store) lead(c *call) {
 				// none, this returns at once.
 				runtime.Gosched()
 				yielded = true
-			default:
-				s.commitGroup()
-				served = true
+				continue
 			}
-			continue
-		}
-		if served {
-			s.mu.Unlock()
-			finished = s.handOver()
-			if finished {
-				return
-			}
-			continue
+			s.commitGroup()
+			break
 		}
 		next := s.queue[0]
 		s.queue[0] = nil
@@ -402,12 +390,13 @@ func (s *Store) lead(c *call) {
 			ran++
 		}
 	}
+	finished = true
+	s.handOver()
 }
 
 // handOver passes the lead to the first caller still waiting, or to no
-// one. It reports false if the leader must go on: a group is open and no
-// one waits to take it over.
-func (s *Store) handOver() bool {
+// one. The group is committed by then: a new leader starts with none.
+func (s *Store) handOver() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for len(s.queue) > 0 {
@@ -417,14 +406,10 @@ func (s *Store) handOver() bool {
 		if next.fn == nil || next.state.CompareAndSwap(callQueued, callTaken) {
 			next.lead = true
 			close(next.ran)
-			return true
+			return
 		}
 	}
-	if s.group != nil {
-		return false
-	}
 	s.leading = false
-	return true
 }
 
 // stop commits the open group, refuses every call queued behind Close's
