@@ -21,17 +21,7 @@ func version(id string, v int) store.Object {
 
 func replace(t *testing.T, s *Store, objs ...store.Object) {
 	t.Helper()
-	err := s.Update(t.Context(), func(tx store.Tx) error {
-		for _, o := range objs {
-			if err := tx.Replace(t.Context(), o); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatalf("replace: %v", err)
-	}
+	writeEach(t, s, "replace", objs, func(tx store.Tx, o store.Object) error { return tx.Replace(t.Context(), o) })
 }
 
 func mustData(t *testing.T, s *Store, id string) string {

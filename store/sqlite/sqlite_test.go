@@ -58,16 +58,22 @@ func card(id string) *store.Object {
 
 func insert(t *testing.T, s *Store, objs ...*store.Object) {
 	t.Helper()
+	writeEach(t, s, "insert", objs, func(tx store.Tx, o *store.Object) error { return tx.Insert(t.Context(), o) })
+}
+
+// writeEach writes every object with write in one Update, which must succeed.
+func writeEach[O any](t *testing.T, s *Store, op string, objs []O, write func(store.Tx, O) error) {
+	t.Helper()
 	err := s.Update(t.Context(), func(tx store.Tx) error {
 		for _, o := range objs {
-			if err := tx.Insert(t.Context(), o); err != nil {
+			if err := write(tx, o); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
 	if err != nil {
-		t.Fatalf("insert: %v", err)
+		t.Fatalf("%s: %v", op, err)
 	}
 }
 
