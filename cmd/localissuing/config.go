@@ -25,6 +25,7 @@ type config struct {
 	logLevel    slog.Level
 	pprof       string // loopback address for net/http/pprof; empty means off
 	cacheMB     int    // bound of the SQLite engine's object cache
+	heapFloor   uint64 // heap size below which the collector does not run; 0 for none (see heapfloor)
 	webhooks    webhookSettings
 	realTime    realtime.Config
 }
@@ -56,6 +57,14 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 		return config{}, fmt.Errorf("cache size %q: want a whole number of megabytes, 0 or more", *cacheMB)
 	}
 	cfg.cacheMB = n
+	// With a full cache the collector lets the heap grow to about three
+	// times the cache's bound (the entries, what the rest of the server
+	// keeps, and as much again of headroom), so a heap of that size is one
+	// the server takes anyway; below it, collecting only costs CPU.
+	// Someone who sets GOGC has chosen for themselves.
+	if getenv("GOGC") == "" {
+		cfg.heapFloor = uint64(n) << 20 * 3
+	}
 	if err := checkLoopback(cfg.pprof); err != nil {
 		return config{}, err
 	}

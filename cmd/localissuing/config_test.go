@@ -43,15 +43,18 @@ func TestCacheFlag(t *testing.T) {
 		args []string
 		env  map[string]string
 		mb   int
-		ok   bool
+		// heap floor in MB: three times the cache, unless GOGC is set
+		floor uint64
+		ok    bool
 	}{
-		{"default", nil, nil, 6, true},
-		{"flag", []string{"--cache-mb", "64"}, nil, 64, true},
-		{"none", []string{"--cache-mb=0"}, nil, 0, true},
-		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, true},
-		{"flag wins", []string{"--cache-mb", "4"}, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 4, true},
-		{"negative", []string{"--cache-mb", "-1"}, nil, 0, false},
-		{"not a number", []string{"--cache-mb", "16MB"}, nil, 0, false},
+		{"default", nil, nil, 6, 18, true},
+		{"flag", []string{"--cache-mb", "64"}, nil, 64, 192, true},
+		{"none", []string{"--cache-mb=0"}, nil, 0, 0, true},
+		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, 24, true},
+		{"flag wins", []string{"--cache-mb", "4"}, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 4, 12, true},
+		{"GOGC set", nil, map[string]string{"GOGC": "100"}, 6, 0, true},
+		{"negative", []string{"--cache-mb", "-1"}, nil, 0, 0, false},
+		{"not a number", []string{"--cache-mb", "16MB"}, nil, 0, 0, false},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -61,6 +64,9 @@ func TestCacheFlag(t *testing.T) {
 			}
 			if tc.ok && cfg.cacheMB != tc.mb {
 				t.Errorf("cache %d MB, want %d", cfg.cacheMB, tc.mb)
+			}
+			if tc.ok && cfg.heapFloor != tc.floor<<20 {
+				t.Errorf("heap floor %d bytes, want %d MB", cfg.heapFloor, tc.floor)
 			}
 		})
 	}

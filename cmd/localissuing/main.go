@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/api"
+	"github.com/localissuing/localissuing/heapfloor"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/listen"
 	"github.com/localissuing/localissuing/realtime"
@@ -41,6 +42,7 @@ func main() {
 // the database.
 func run(ctx context.Context, cfg config, out *os.File) error {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	defer heapfloor.Keep(cfg.heapFloor)()
 	specLoaded := preloadSpec()
 	st, err := openStore(ctx, cfg.db, cfg.cacheMB)
 	if err != nil {
