@@ -14,6 +14,7 @@ const memoryPath = ":memory:"
 // source is where a Store's connections connect to, and how.
 type source struct {
 	uri         string
+	writeURI    string   // the writer's: uri, with the WAL buffered (see walbuffer.go)
 	write, read []string // PRAGMAs for the writer and for readers
 	memory      string   // name of the in-memory database, if any
 	path        string   // of a file database, absolute
@@ -50,7 +51,10 @@ func newSource(path string) (*source, error) {
 		// journal_mode is a property of the file, set once by the writer
 		// before any reader opens it.
 		// The writer never checkpoints (see checkpoint.go).
-		src.write = []string{"journal_mode = wal", "synchronous = normal", "wal_autocheckpoint = 0"}
+		// FULL makes SQLite sync the WAL at commit, which walFile turns
+		// into writing out the commit's frames (walbuffer.go): as durable
+		// as NORMAL, in one write.
+		src.write = []string{"journal_mode = wal", "synchronous = full", "wal_autocheckpoint = 0"}
 		// Readers set synchronous too: the last connection to close
 		// checkpoints, and that may be a reader.
 		src.read = []string{"synchronous = normal"}
@@ -64,6 +68,11 @@ func newSource(path string) (*source, error) {
 	// Readers can never write, whatever the code above them does.
 	src.read = append(src.read, "query_only = 1")
 	src.uri = u.String()
+	src.writeURI = src.uri
+	if src.memory == "" {
+		u.RawQuery = url.Values{"vfs": {walBufferVFS}}.Encode()
+		src.writeURI = u.String()
+	}
 	return src, nil
 }
 

@@ -116,7 +116,7 @@ func (s *Store) open(ctx context.Context, readers int) error {
 		}
 		s.unlock = unlock
 	}
-	w, err := openConn(ctx, s.src.uri, s.src.write)
+	w, err := openConn(ctx, s.src.writeURI, s.src.write)
 	if err != nil {
 		return err
 	}

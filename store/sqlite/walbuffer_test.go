@@ -1,0 +1,187 @@
+package sqlite
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3/vfs"
+)
+
+// memFile is a vfs.File in memory that records the calls walFile makes.
+type memFile struct {
+	vfs.File // nil: calls walFile must not pass on panic
+	data     []byte
+	calls    []string
+}
+
+func (m *memFile) WriteAt(p []byte, off int64) (int, error) {
+	m.calls = append(m.calls, "write")
+	if end := int(off) + len(p); end > len(m.data) {
+		m.data = append(m.data, make([]byte, end-len(m.data))...)
+	}
+	return copy(m.data[off:], p), nil
+}
+
+func (m *memFile) ReadAt(p []byte, off int64) (int, error) {
+	m.calls = append(m.calls, "read")
+	return copy(p, m.data[off:]), nil
+}
+
+func (m *memFile) Sync(vfs.SyncFlag) error {
+	m.calls = append(m.calls, "sync")
+	return nil
+}
+
+func (m *memFile) Size() (int64, error) {
+	m.calls = append(m.calls, "size")
+	return int64(len(m.data)), nil
+}
+
+func (m *memFile) Truncate(size int64) error {
+	m.calls = append(m.calls, "truncate")
+	m.data = m.data[:size]
+	return nil
+}
+
+func (m *memFile) Close() error {
+	m.calls = append(m.calls, "close")
+	return nil
+}
+
+func TestWALFile(t *testing.T) {
+	frame := func(b byte) []byte { return bytes.Repeat([]byte{b}, 24) }
+	type step struct {
+		op  string // write, sync, read, size, truncate, close
+		off int64
+		b   byte
+	}
+	tests := []struct {
+		name  string
+		steps []step
+		calls []string // what reaches the file
+		data  []byte   // what the file holds at the end
+	}{
+		{
+			"a commit's frames are one write, at the sync, which is not passed on",
+			[]step{{"write", 32, 'a'}, {"write", 56, 'b'}, {"write", 80, 'c'}, {"sync", 0, 0}},
+			[]string{"write"},
+			append(make([]byte, 32), slices.Concat(frame('a'), frame('b'), frame('c'))...),
+		},
+		{
+			"a new WAL header is synced, as synchronous=normal does",
+			[]step{{"write", 0, 'h'}, {"sync", 0, 0}, {"write", 24, 'a'}, {"sync", 0, 0}},
+			[]string{"write", "sync", "write"},
+			slices.Concat(frame('h'), frame('a')),
+		},
+		{
+			"a write elsewhere writes out what is held first",
+			[]step{{"write", 24, 'a'}, {"write", 96, 'b'}, {"sync", 0, 0}},
+			[]string{"write", "write"},
+			slices.Concat(make([]byte, 24), frame('a'), make([]byte, 48), frame('b')),
+		},
+		{
+			"a read sees what was written",
+			[]step{{"write", 0, 'h'}, {"read", 0, 'h'}},
+			[]string{"write", "read"},
+			frame('h'),
+		},
+		{
+			"the size counts what was written",
+			[]step{{"write", 0, 'h'}, {"size", 24, 0}},
+			[]string{"write", "size"},
+			frame('h'),
+		},
+		{
+			"a truncation comes after the writes",
+			[]step{{"write", 0, 'h'}, {"write", 24, 'a'}, {"truncate", 24, 0}},
+			[]string{"write", "truncate"},
+			frame('h'),
+		},
+		{
+			"close writes out what is held",
+			[]step{{"write", 0, 'h'}, {"close", 0, 0}},
+			[]string{"write", "close"},
+			frame('h'),
+		},
+		{
+			"nothing held, nothing written",
+			[]step{{"sync", 0, 0}, {"close", 0, 0}},
+			[]string{"close"},
+			nil,
+		},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			m := &memFile{}
+			f := &walFile{File: m}
+			for _, s := range tc.steps {
+				var err error
+				switch s.op {
+				case "write":
+					_, err = f.WriteAt(frame(s.b), s.off)
+				case "sync":
+					err = f.Sync(vfs.SYNC_NORMAL)
+				case "read":
+					got := make([]byte, 24)
+					_, err = f.ReadAt(got, s.off)
+					if !bytes.Equal(got, frame(s.b)) {
+						t.Errorf("read %q, want %q", got, frame(s.b))
+					}
+				case "size":
+					var n int64
+					n, err = f.Size()
+					if n != s.off {
+						t.Errorf("size %d, want %d", n, s.off)
+					}
+				case "truncate":
+					err = f.Truncate(s.off)
+				case "close":
+					err = f.Close()
+				}
+				if err != nil {
+					t.Fatalf("%s: %v", s.op, err)
+				}
+			}
+			if !slices.Equal(m.calls, tc.calls) {
+				t.Errorf("calls %q, want %q", m.calls, tc.calls)
+			}
+			if !bytes.Equal(m.data, tc.data) {
+				t.Errorf("file holds %q, want %q", m.data, tc.data)
+			}
+		})
+	}
+}
+
+// TestCommitIsInTheWAL checks that what a commit wrote is in the WAL file,
+// for another process to read and to survive the writer's death, by the
+// time Update returns.
+func TestCommitIsInTheWAL(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "wal.db")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	for i, marker := range []string{"first-commit-marker", "second-commit-marker"} {
+		err := s.Update(ctx, func(tx store.Tx) error {
+			return tx.Insert(ctx, &store.Object{Account: "acct_wal", Kind: "thing", ID: marker,
+				Data: []byte(`{"id":"` + marker + `","n":` + string(rune('0'+i)) + `}`)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		wal, err := os.ReadFile(path + "-wal")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(wal, []byte(marker)) {
+			t.Errorf("commit %d returned, but %s is not in the WAL file", i+1, marker)
+		}
+	}
+}
