@@ -56,7 +56,7 @@ func wrapWAL(f vfs.File, flags, out vfs.OpenFlag, err error) (vfs.File, vfs.Open
 
 // maxBuffered bounds what walFile holds before writing it out, for the
 // transactions that write many pages.
-const maxBuffered = 4 << 20
+const maxBuffered = 1 << 20
 
 // walFile holds consecutive writes to a WAL until the next sync, or any
 // other use of the file that must see them.
