@@ -3,6 +3,7 @@ package sqlite
 import (
 	"errors"
 
+	"github.com/ncruces/go-sqlite3/util/vfsutil"
 	"github.com/ncruces/go-sqlite3/vfs"
 )
 
@@ -34,16 +35,12 @@ func init() {
 type walBuffer struct{ vfs.VFS }
 
 func (v walBuffer) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
-	f, out, err := v.VFS.Open(name, flags)
+	f, out, err := vfsutil.WrapOpen(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
 }
 
 func (v walBuffer) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
-	fn, ok := v.VFS.(vfs.VFSFilename)
-	if !ok {
-		return nil, 0, errors.New("sqlite: the default VFS does not open by filename")
-	}
-	f, out, err := fn.OpenFilename(name, flags)
+	f, out, err := vfsutil.WrapOpenFilename(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
 }
 
