@@ -7,8 +7,8 @@
 // full object cache would, by design, hold the heap at a much larger size.
 // Keep raises the collector's percentage after each cycle so that the next
 // one starts no earlier than at the floor, and lowers it back to 100 once
-// the live heap is half the floor or more: memory use never goes above
-// what GOGC=100 gives once the heap has grown to the floor.
+// the live heap is half the floor or more: the heap's goal is the larger
+// of the floor and what GOGC=100 gives.
 package heapfloor
 
 import (
@@ -36,7 +36,8 @@ func Percent(live, roots, floor uint64) int {
 		return defaultPercent
 	}
 	p := float64(floor-live) / float64(live+roots) * 100
-	return int(math.Min(p, float64(floor)/heapMinimum*100))
+	p = math.Min(p, float64(floor)/heapMinimum*100)
+	return max(defaultPercent, int(p))
 }
 
 var (
@@ -52,13 +53,14 @@ type keeper struct {
 }
 
 // Keep holds the heap's next collection at floor bytes or above until stop
-// is called, which restores GOGC=100. Only one floor is kept at a time: a
+// is called, which sets GOGC=100 again. Only one floor is kept at a time: a
 // second Keep replaces the first. A floor of 0 keeps none.
 func Keep(floor uint64) (stop func()) {
 	mu.Lock()
 	defer mu.Unlock()
 	if running != nil {
 		running.stopped = true
+		debug.SetGCPercent(defaultPercent)
 	}
 	k := &keeper{floor: floor, percent: defaultPercent,
 		sample: []metrics.Sample{

@@ -1,6 +1,7 @@
 package heapfloor
 
 import (
+	"os"
 	"runtime"
 	"runtime/metrics"
 	"testing"
@@ -23,6 +24,7 @@ func TestPercent(t *testing.T) {
 		{"small live heap", 4 * mb, 0, 24 * mb, 500},
 		{"small live heap, large stacks", 4 * mb, 6 * mb, 24 * mb, 200},
 		{"nearly empty heap: the heap minimum, 4 MB at 100, sets the goal", 1024, 0, 24 * mb, 600},
+		{"floor below the heap minimum", 512 << 10, 100 << 10, 3 * mb, 100},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -92,6 +94,9 @@ func TestGoalIsTheFloor(t *testing.T) {
 }
 
 func TestKeepCollectsLessOften(t *testing.T) {
+	if v := os.Getenv("GOGC"); v != "" {
+		t.Skipf("GOGC=%s in the environment sets another pace than the one compared against", v)
+	}
 	runtime.GC()
 	without := collections(256 * mb)
 
@@ -123,6 +128,19 @@ func TestKeepYieldsToALargeLiveHeap(t *testing.T) {
 	live = nil
 
 	waitForGOGC(t, "above 100 again once the heap is small", func(p uint64) bool { return p > 100 })
+}
+
+func TestKeepReplaces(t *testing.T) {
+	stop := Keep(64 * mb)
+	waitForGOGC(t, "above 100 with a small live heap", func(p uint64) bool { return p > 100 })
+	defer Keep(0)()
+	if p := gogc(); p != 100 {
+		t.Errorf("GOGC is %d once Keep(0) replaced Keep(64 MB), want 100", p)
+	}
+	stop() // the replaced keeper's stop changes nothing
+	if p := gogc(); p != 100 {
+		t.Errorf("GOGC is %d, want 100", p)
+	}
 }
 
 func TestZeroFloorKeepsNone(t *testing.T) {

@@ -61,8 +61,9 @@ func loadConfig(args []string, getenv func(string) string) (config, error) {
 	// times the cache's bound (the entries, what the rest of the server
 	// keeps, and as much again of headroom), so a heap of that size is one
 	// the server takes anyway; below it, collecting only costs CPU.
-	// Someone who sets GOGC has chosen for themselves.
-	if getenv("GOGC") == "" {
+	// Someone who sets GOGC has chosen for themselves; PostgreSQL has no
+	// object cache.
+	if getenv("GOGC") == "" && !isPostgres(*db) {
 		cfg.heapFloor = uint64(n) << 20 * 3
 	}
 	if err := checkLoopback(cfg.pprof); err != nil {

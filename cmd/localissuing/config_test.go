@@ -53,6 +53,7 @@ func TestCacheFlag(t *testing.T) {
 		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, 24, true},
 		{"flag wins", []string{"--cache-mb", "4"}, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 4, 12, true},
 		{"GOGC set", nil, map[string]string{"GOGC": "100"}, 6, 0, true},
+		{"PostgreSQL", []string{"--db", "postgres://localhost/test"}, nil, 6, 0, true},
 		{"negative", []string{"--cache-mb", "-1"}, nil, 0, 0, false},
 		{"not a number", []string{"--cache-mb", "16MB"}, nil, 0, 0, false},
 	}

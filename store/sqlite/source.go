@@ -53,8 +53,9 @@ func newSource(path string) (*source, error) {
 		// The writer never checkpoints (see checkpoint.go).
 		// FULL makes SQLite sync the WAL at commit, which walFile turns
 		// into writing out the commit's frames (walbuffer.go): as durable
-		// as NORMAL, in one write.
-		src.write = []string{"journal_mode = wal", "synchronous = full", "wal_autocheckpoint = 0"}
+		// as NORMAL, in one write. checkpoint_fullfsync tells the syncs
+		// walFile must pass on from those of commits.
+		src.write = []string{"journal_mode = wal", "synchronous = full", "checkpoint_fullfsync = 1", "wal_autocheckpoint = 0"}
 		// Readers set synchronous too: the last connection to close
 		// checkpoints, and that may be a reader.
 		src.read = []string{"synchronous = normal"}

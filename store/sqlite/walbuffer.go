@@ -22,9 +22,19 @@ import (
 // wal-index header), and walFile turns that sync into the write alone. A
 // commit is thus in the operating system before anyone can see it and
 // before COMMIT returns, as with NORMAL, and as with NORMAL it is not
-// fsynced: an acknowledged commit survives kill -9, not power loss. The
-// one sync of the WAL that NORMAL does make, after writing a new WAL
-// header, walFile still makes.
+// fsynced: an acknowledged commit survives kill -9, not power loss.
+//
+// The syncs NORMAL does make must still reach the disk: the one after a
+// new WAL header, and the one before a checkpoint copies the WAL into the
+// database (the writer checkpoints when the store closes), without which
+// a power loss could leave the database ahead of its WAL. The writer sets
+// checkpoint_fullfsync, which makes those two SYNC_FULL while a commit's
+// sync stays SYNC_NORMAL, and walFile passes SYNC_FULL on.
+//
+// The frames of a commit must all be written at its sync. That holds
+// because the file reports powersafe overwrite: without it, SQLite pads a
+// commit to the sector and may write the padding after the sync, so
+// wrapWAL leaves such a file alone.
 const walBufferVFS = "localissuing-walbuffer"
 
 func init() {
@@ -45,7 +55,7 @@ func (v walBuffer) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.Fil
 }
 
 func wrapWAL(f vfs.File, flags, out vfs.OpenFlag, err error) (vfs.File, vfs.OpenFlag, error) {
-	if err != nil || flags&vfs.OPEN_WAL == 0 {
+	if err != nil || flags&vfs.OPEN_WAL == 0 || f.DeviceCharacteristics()&vfs.IOCAP_POWERSAFE_OVERWRITE == 0 {
 		return f, out, err
 	}
 	return &walFile{File: f}, out, nil
@@ -97,15 +107,15 @@ func (f *walFile) flush() error {
 	return err
 }
 
-// Sync writes out what is held, and syncs only when that includes a new
-// WAL header: see walBufferVFS.
+// Sync writes out what is held, and syncs only for a new WAL header or a
+// checkpoint: see walBufferVFS.
 func (f *walFile) Sync(flags vfs.SyncFlag) error {
 	header := f.header
 	f.header = false
 	if err := f.flush(); err != nil {
 		return err
 	}
-	if header {
+	if header || flags&vfs.SYNC_FULL == vfs.SYNC_FULL {
 		return f.File.Sync(flags)
 	}
 	return nil

@@ -3,12 +3,16 @@ package sqlite
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
 	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3/util/vfsutil"
 	"github.com/ncruces/go-sqlite3/vfs"
 )
 
@@ -17,7 +21,10 @@ type memFile struct {
 	vfs.File // nil: calls walFile must not pass on panic
 	data     []byte
 	calls    []string
+	chars    vfs.DeviceCharacteristic
 }
+
+func (m *memFile) DeviceCharacteristics() vfs.DeviceCharacteristic { return m.chars }
 
 func (m *memFile) WriteAt(p []byte, off int64) (int, error) {
 	m.calls = append(m.calls, "write")
@@ -32,8 +39,11 @@ func (m *memFile) ReadAt(p []byte, off int64) (int, error) {
 	return copy(p, m.data[off:]), nil
 }
 
-func (m *memFile) Sync(vfs.SyncFlag) error {
+func (m *memFile) Sync(flags vfs.SyncFlag) error {
 	m.calls = append(m.calls, "sync")
+	if flags == vfs.SYNC_FULL {
+		m.calls[len(m.calls)-1] = "sync full"
+	}
 	return nil
 }
 
@@ -56,7 +66,7 @@ func (m *memFile) Close() error {
 func TestWALFile(t *testing.T) {
 	frame := func(b byte) []byte { return bytes.Repeat([]byte{b}, 24) }
 	type step struct {
-		op  string // write, sync, read, size, truncate, close
+		op  string // write, sync, sync full, read, size, truncate, close
 		off int64
 		b   byte
 	}
@@ -77,6 +87,12 @@ func TestWALFile(t *testing.T) {
 			[]step{{"write", 0, 'h'}, {"sync", 0, 0}, {"write", 24, 'a'}, {"sync", 0, 0}},
 			[]string{"write", "sync", "write"},
 			slices.Concat(frame('h'), frame('a')),
+		},
+		{
+			"a checkpoint's sync, SYNC_FULL, is passed on",
+			[]step{{"write", 24, 'a'}, {"sync", 0, 0}, {"sync full", 0, 0}},
+			[]string{"write", "sync full"},
+			slices.Concat(make([]byte, 24), frame('a')),
 		},
 		{
 			"a write elsewhere writes out what is held first",
@@ -126,6 +142,8 @@ func TestWALFile(t *testing.T) {
 					_, err = f.WriteAt(frame(s.b), s.off)
 				case "sync":
 					err = f.Sync(vfs.SYNC_NORMAL)
+				case "sync full":
+					err = f.Sync(vfs.SYNC_FULL)
 				case "read":
 					got := make([]byte, 24)
 					_, err = f.ReadAt(got, s.off)
@@ -154,6 +172,122 @@ func TestWALFile(t *testing.T) {
 				t.Errorf("file holds %q, want %q", m.data, tc.data)
 			}
 		})
+	}
+}
+
+func TestWrapWAL(t *testing.T) {
+	psow := &memFile{chars: vfs.IOCAP_POWERSAFE_OVERWRITE}
+	tests := []struct {
+		name    string
+		file    *memFile
+		flags   vfs.OpenFlag
+		wrapped bool
+	}{
+		{"a WAL", psow, vfs.OPEN_WAL | vfs.OPEN_READWRITE, true},
+		{"the database", psow, vfs.OPEN_MAIN_DB | vfs.OPEN_READWRITE, false},
+		// SQLite would write a commit's padding after its sync.
+		{"a WAL without powersafe overwrite", &memFile{}, vfs.OPEN_WAL | vfs.OPEN_READWRITE, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			f, _, err := wrapWAL(tc.file, tc.flags, tc.flags, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := f.(*walFile); ok != tc.wrapped {
+				t.Errorf("wrapped %v, want %v", ok, tc.wrapped)
+			}
+		})
+	}
+}
+
+// spyVFS is the default VFS, counting what reaches the WAL files it opens.
+type spyVFS struct {
+	vfs.VFS
+	mu                     sync.Mutex
+	writes, headers, syncs int
+}
+
+func (v *spyVFS) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	f, out, err := vfsutil.WrapOpenFilename(v.VFS, name, flags)
+	if err != nil || flags&vfs.OPEN_WAL == 0 {
+		return f, out, err
+	}
+	return &spyFile{File: f, v: v}, out, nil
+}
+
+func (v *spyVFS) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	return v.OpenFilename(nil, flags)
+}
+
+func (v *spyVFS) counts() (writes, headers, syncs int) {
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	return v.writes, v.headers, v.syncs
+}
+
+type spyFile struct {
+	vfs.File
+	v *spyVFS
+}
+
+func (f *spyFile) WriteAt(p []byte, off int64) (int, error) {
+	f.v.mu.Lock()
+	f.v.writes++
+	if off == 0 {
+		f.v.headers++
+	}
+	f.v.mu.Unlock()
+	return f.File.WriteAt(p, off)
+}
+
+func (f *spyFile) Sync(flags vfs.SyncFlag) error {
+	f.v.mu.Lock()
+	f.v.syncs++
+	f.v.mu.Unlock()
+	return f.File.Sync(flags)
+}
+
+// TestWriterWAL follows what the write connection's WAL file receives: a
+// commit is one write, and fsynced only with a new WAL header; the
+// checkpoint of Close fsyncs it before copying it into the database.
+func TestWriterWAL(t *testing.T) {
+	ctx := context.Background()
+	spy := &spyVFS{VFS: vfs.Find("")}
+	vfs.Register("localissuing-walbuffer-spy", walBuffer{spy})
+	src, err := newSource(filepath.Join(t.TempDir(), "spy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.writeURI = strings.Replace(src.writeURI, walBufferVFS, "localissuing-walbuffer-spy", 1)
+	s, err := openSource(ctx, src, "spy.db", DefaultCacheBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// A document of several pages, so that an unbuffered commit would
+	// write each page and its frame header apart.
+	big := `{"pad":"` + strings.Repeat("x", 3*4096) + `"}`
+	for i := range 10 {
+		w0, h0, s0 := spy.counts()
+		err := s.Update(ctx, func(tx store.Tx) error {
+			return tx.Insert(ctx, &store.Object{Account: "acct_spy", Kind: "thing", ID: fmt.Sprintf("thing_%d", i), Data: []byte(big)})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, h, syncs := spy.counts()
+		// A new WAL header is written, and synced, on its own first.
+		if w-w0 != 1+(h-h0) || syncs-s0 != h-h0 {
+			t.Errorf("commit %d: %d writes and %d syncs reached the WAL, %d of them for a new header; want one write, and a write and a sync for each header",
+				i, w-w0, syncs-s0, h-h0)
+		}
+	}
+	_, _, before := spy.counts()
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, _, after := spy.counts(); after == before {
+		t.Error("Close checkpointed the WAL into the database without syncing it first")
 	}
 }
 
