@@ -3,7 +3,7 @@
 //
 // With GOGC=100 the collector runs each time the heap doubles. A server
 // whose live heap is a few megabytes then collects after every few
-// megabytes allocated, hundreds of times a second under load, although a
+// megabytes allocated, dozens of times a second under load, although a
 // full object cache would, by design, hold the heap at a much larger size.
 // Keep raises the collector's percentage after each cycle so that the next
 // one starts no earlier than at the floor, and lowers it back to 100 once

@@ -12,7 +12,7 @@ import (
 //
 // SQLite writes each frame of a commit to the WAL with two pwrite calls,
 // the frame's header and its page: a group commit of 64 token updates made
-// some 180 system calls, a tenth of an update's CPU. walFile keeps
+// some 180 system calls, 13% of an update's CPU. walFile keeps
 // consecutive writes in memory and writes them out at once when SQLite
 // syncs the WAL, reads it, or writes elsewhere in it.
 //
