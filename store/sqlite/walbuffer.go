@@ -62,8 +62,10 @@ func wrapWAL(f vfs.File, flags, out vfs.OpenFlag, err error) (vfs.File, vfs.Open
 }
 
 // maxBuffered bounds what walFile holds before writing it out, for the
-// transactions that write many pages.
-const maxBuffered = 1 << 20
+// transactions that write many pages: about the size of the commit of a
+// group of 64 token updates, so that the buffer, kept for the life of the
+// connection, stays small.
+const maxBuffered = 256 << 10
 
 // walFile holds consecutive writes to a WAL until the next sync, or any
 // other use of the file that must see them.
