@@ -125,31 +125,49 @@ func (c *child) waitReady(ctx context.Context, path, key string) (time.Duration,
 	return 0, fmt.Errorf("%s: no 200 from %s within 20 s", c.name, path)
 }
 
-// memory reads the resident set size and its peak, in bytes, from /proc.
-func (c *child) memory() (rss, peak int64, err error) {
+// residentMemory is a process's resident set, in bytes, as /proc reports
+// it.
+type residentMemory struct {
+	rss, peak int64 // VmRSS and VmHWM
+	// file is the part of rss that is pages of files (RssFile): mostly the
+	// executable, which the kernel can drop and read again; the rest is
+	// the process's own memory.
+	file int64
+}
+
+// memory reads the process's resident set from /proc.
+func (c *child) memory() (residentMemory, error) {
 	raw, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", c.cmd.Process.Pid))
 	if err != nil {
-		return 0, 0, fmt.Errorf("%s: read memory: %w", c.name, err)
+		return residentMemory{}, fmt.Errorf("%s: read memory: %w", c.name, err)
 	}
-	for line := range strings.SplitSeq(string(raw), "\n") {
+	m, err := parseStatus(string(raw))
+	if err != nil {
+		return residentMemory{}, fmt.Errorf("%s: %w", c.name, err)
+	}
+	return m, nil
+}
+
+// parseStatus reads the resident set from the text of /proc/PID/status.
+func parseStatus(status string) (residentMemory, error) {
+	var m residentMemory
+	fields := map[string]*int64{"VmRSS": &m.rss, "VmHWM": &m.peak, "RssFile": &m.file}
+	for line := range strings.SplitSeq(status, "\n") {
 		name, value, ok := strings.Cut(line, ":")
-		if !ok || (name != "VmRSS" && name != "VmHWM") {
+		field := fields[name]
+		if !ok || field == nil {
 			continue
 		}
 		kb, err := strconv.ParseInt(strings.TrimSuffix(strings.TrimSpace(value), " kB"), 10, 64)
 		if err != nil {
-			return 0, 0, fmt.Errorf("%s: parse %s: %w", c.name, name, err)
+			return residentMemory{}, fmt.Errorf("parse %s: %w", name, err)
 		}
-		if name == "VmRSS" {
-			rss = kb << 10
-		} else {
-			peak = kb << 10
-		}
+		*field = kb << 10
 	}
-	if rss == 0 {
-		return 0, 0, errors.New(c.name + ": no VmRSS in /proc status")
+	if m.rss == 0 {
+		return residentMemory{}, errors.New("no VmRSS in /proc status")
 	}
-	return rss, peak, nil
+	return m, nil
 }
 
 // cpuTime is the CPU time (user and system) the process has used so far,

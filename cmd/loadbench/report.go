@@ -71,10 +71,10 @@ func (rep *report) print(w io.Writer) {
 	}
 	if len(rep.memory) > 0 {
 		fmt.Fprint(w, "\n### Resident memory\n\n")
-		fmt.Fprintln(w, "| process | RSS MB | peak RSS MB |")
-		fmt.Fprintln(w, "| --- | ---: | ---: |")
+		fmt.Fprintln(w, "| process | RSS MB | peak RSS MB | of RSS, file pages MB (the executable, mostly) |")
+		fmt.Fprintln(w, "| --- | ---: | ---: | ---: |")
 		for _, m := range rep.memory {
-			fmt.Fprintf(w, "| %s | %.1f | %.1f |\n", m.server, mb(m.rss), mb(m.peak))
+			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.1f |\n", m.server, mb(m.rss), mb(m.peak), mb(m.file))
 		}
 	}
 	rep.printTargets(w)

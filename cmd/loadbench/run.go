@@ -38,8 +38,8 @@ type seedLine struct {
 }
 
 type memLine struct {
-	server    string
-	rss, peak int64
+	server string
+	residentMemory
 }
 
 func run(ctx context.Context, o options) error {
@@ -190,11 +190,11 @@ func loadPhase(ctx context.Context, o options, r *runner, bin, self string, rep 
 		}
 	}
 	for _, c := range []*child{li, ceil} {
-		rss, peak, err := c.memory()
+		m, err := c.memory()
 		if err != nil {
 			return err
 		}
-		rep.memory = append(rep.memory, memLine{server: c.name + " after the load runs", rss: rss, peak: peak})
+		rep.memory = append(rep.memory, memLine{server: c.name + " after the load runs", residentMemory: m})
 	}
 	return nil
 }

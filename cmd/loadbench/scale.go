@@ -102,11 +102,11 @@ func scalePhase(ctx context.Context, o options, r *runner, bin, self string, rep
 			rep.scale = append(rep.scale, p)
 		}
 	}
-	rss, peak, err := large.srv.memory()
+	m, err := large.srv.memory()
 	if err != nil {
 		return err
 	}
-	rep.memory = append(rep.memory, memLine{server: "localissuing, " + large.name + ", after its runs", rss: rss, peak: peak})
+	rep.memory = append(rep.memory, memLine{server: "localissuing, " + large.name + ", after its runs", residentMemory: m})
 	return nil
 }
 
