@@ -100,16 +100,20 @@ func OpenWithCache(ctx context.Context, path string, cacheBytes int64) (*Store, 
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return openSource(ctx, src, path, cacheBytes)
+	st, err := openSource(ctx, src, cacheBytes)
+	if err != nil {
+		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
+	}
+	return st, nil
 }
 
 // openSource is OpenWithCache on a source already described, which tests
 // may change.
-func openSource(ctx context.Context, src *source, path string, cacheBytes int64) (*Store, error) {
+func openSource(ctx context.Context, src *source, cacheBytes int64) (*Store, error) {
 	readers := max(4, runtime.GOMAXPROCS(0))
 	s := &Store{src: src, reader: make(chan *conn, readers), closed: make(chan struct{}), cache: newCache(cacheBytes)}
 	if err := s.open(ctx, readers); err != nil {
-		return nil, errors.Join(fmt.Errorf("sqlite: open %s: %w", path, err), s.Close())
+		return nil, errors.Join(err, s.Close())
 	}
 	return s, nil
 }

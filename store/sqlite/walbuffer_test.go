@@ -260,7 +260,7 @@ func TestWriterWAL(t *testing.T) {
 		t.Fatal(err)
 	}
 	src.writeURI = strings.Replace(src.writeURI, walBufferVFS, "localissuing-walbuffer-spy", 1)
-	s, err := openSource(ctx, src, "spy.db", DefaultCacheBytes)
+	s, err := openSource(ctx, src, DefaultCacheBytes)
 	if err != nil {
 		t.Fatal(err)
 	}
