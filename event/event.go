@@ -205,10 +205,9 @@ type jsonMember struct {
 	key, value []byte
 }
 
-// plainMembers returns the members of a JSON object, in order, or false
-// if it is not an object or has a key with escapes.
-func plainMembers(data []byte) ([]jsonMember, bool) {
-	ms := make([]jsonMember, 0, 16)
+// plainMembers appends the members of a JSON object to ms, in order, or
+// returns false if it is not an object or has a key with escapes.
+func plainMembers(ms []jsonMember, data []byte) ([]jsonMember, bool) {
 	ok := document.EachMember(data, func(m document.Member) bool {
 		if bytes.IndexByte(m.Key, '\\') >= 0 {
 			return false
@@ -222,11 +221,14 @@ func plainMembers(data []byte) ([]jsonMember, bool) {
 // diffJSON is diff on JSON text; ok is false when the text cannot be read
 // this way.
 func diffJSON(before, after []byte) (prev map[string]any, ok bool) {
-	b, ok := plainMembers(before)
+	// Room for the members of a token or a card on the stack: the slices
+	// were a tenth of what an update allocated.
+	var bs, as [48]jsonMember
+	b, ok := plainMembers(bs[:0], before)
 	if !ok {
 		return nil, false
 	}
-	a, ok := plainMembers(after)
+	a, ok := plainMembers(as[:0], after)
 	if !ok {
 		return nil, false
 	}

@@ -148,6 +148,8 @@ type Tx interface {
 	Insert(ctx context.Context, obj *Object) error
 	// Replace overwrites the Data and Parent of an existing object (matched
 	// by account, kind and id). It returns ErrNotFound if there is none.
+	// The engine may keep obj.Data (a cache does): the caller must not
+	// modify it afterwards.
 	Replace(ctx context.Context, obj Object) error
 	// Delete removes an object. It returns ErrNotFound if there is none.
 	Delete(ctx context.Context, account, kind, id string) error

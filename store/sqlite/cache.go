@@ -209,10 +209,17 @@ func (c *cache) evict(room int64) {
 }
 
 // writeSet is what the Update calls of a group wrote, to be applied to the
-// cache when the group commits.
+// cache when the group commits. The member running now writes into it
+// directly and keeps an undo log, so that a member that fails leaves it as
+// it was: a set of its own per member, merged on success, cost two maps
+// per request. The maps are kept from group to group for the same reason.
 type writeSet struct {
 	objects map[string]objectWrite // by id, the last write of each
 	kinds   map[kindKey]struct{}
+	// What the running member changed, in order: the entries it
+	// overwrote or added, and the kinds it added.
+	undoObjects []undoWrite
+	undoKinds   []kindKey
 }
 
 type objectWrite struct {
@@ -222,6 +229,17 @@ type objectWrite struct {
 	// (events, above all), and those that are get in when they are.
 	inserted bool
 }
+
+// undoWrite is an entry of objects before a member changed it.
+type undoWrite struct {
+	id   string
+	prev objectWrite
+	had  bool // false: the member added the entry
+}
+
+// maxKeptWrites bounds the entries of the maps kept for the next group:
+// one large transaction should not hold its maps' memory for good.
+const maxKeptWrites = 1024
 
 func (w *writeSet) empty() bool { return len(w.kinds) == 0 }
 
@@ -235,26 +253,12 @@ func (w *writeSet) wroteKind(account, kind string) bool {
 	return ok
 }
 
-// record adds a write an Update just made.
+// record adds a write the running member just made.
 func (w *writeSet) record(ow objectWrite) {
 	if ow.inserted {
 		ow.obj.Data = nil
-	} else if !ow.deleted {
-		// The caller may reuse its buffer; the cache keeps its own copy.
-		ow.obj.Data = slices.Clone(ow.obj.Data)
 	}
-	w.add(ow)
-}
-
-// merge adds the writes of m, which came later, to w.
-func (w *writeSet) merge(m *writeSet) {
-	if w.empty() {
-		*w = *m
-		return
-	}
-	for _, ow := range m.objects {
-		w.add(ow)
-	}
+	w.add(ow) // a replacement's Data is the caller's, kept (store.Tx.Replace)
 }
 
 // add makes ow the last write of its object. A replacement of a row this
@@ -264,11 +268,53 @@ func (w *writeSet) add(ow objectWrite) {
 	if w.objects == nil {
 		w.objects, w.kinds = map[string]objectWrite{}, map[kindKey]struct{}{}
 	}
-	if prev, ok := w.objects[ow.obj.ID]; ok && (prev.deleted || prev.inserted) && !ow.deleted {
+	prev, had := w.objects[ow.obj.ID]
+	if had && (prev.deleted || prev.inserted) && !ow.deleted {
 		ow.inserted, ow.obj.Data = true, nil
 	}
+	w.undoObjects = append(w.undoObjects, undoWrite{id: ow.obj.ID, prev: prev, had: had})
 	w.objects[ow.obj.ID] = ow
-	w.kinds[kindKey{ow.obj.Account, ow.obj.Kind}] = struct{}{}
+	k := kindKey{ow.obj.Account, ow.obj.Kind}
+	if _, ok := w.kinds[k]; !ok {
+		w.undoKinds = append(w.undoKinds, k)
+		w.kinds[k] = struct{}{}
+	}
+}
+
+// keepMember ends the running member's undo log: its writes stay.
+func (w *writeSet) keepMember() {
+	if cap(w.undoObjects) > maxKeptWrites {
+		w.undoObjects, w.undoKinds = nil, nil
+		return
+	}
+	clear(w.undoObjects) // drops the references to old documents
+	w.undoObjects, w.undoKinds = w.undoObjects[:0], w.undoKinds[:0]
+}
+
+// undoMember takes back the running member's writes.
+func (w *writeSet) undoMember() {
+	for i := len(w.undoObjects) - 1; i >= 0; i-- {
+		u := w.undoObjects[i]
+		if u.had {
+			w.objects[u.id] = u.prev
+		} else {
+			delete(w.objects, u.id)
+		}
+	}
+	for _, k := range w.undoKinds {
+		delete(w.kinds, k)
+	}
+	w.keepMember()
+}
+
+// reset empties the set for the next group.
+func (w *writeSet) reset() {
+	if len(w.objects) > maxKeptWrites {
+		w.objects, w.kinds = nil, nil
+	}
+	clear(w.objects)
+	clear(w.kinds)
+	w.keepMember()
 }
 
 // beginCommit makes gen odd before a group that wrote objects commits:

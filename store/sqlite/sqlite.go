@@ -502,6 +502,8 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 	if c.db.GetAutocommit() {
 		if g != nil {
 			s.failGroup(errRolledBack)
+		} else {
+			s.written.reset()
 		}
 		return nil, errRolledBack
 	}
@@ -516,7 +518,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 		s.group = g
 	}
 	g.members++
-	s.written.merge(&w.written)
+	s.written.keepMember()
 	return g, nil
 }
 
@@ -525,6 +527,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 // holds nothing else. A group that cannot be brought back to where it was
 // before fn fails as a whole. Only the leader calls it.
 func (s *Store) undoMember(g *group) {
+	s.written.undoMember()
 	c := s.w
 	if g == nil {
 		c.end()
@@ -557,7 +560,7 @@ func (s *Store) commitGroup() {
 		s.failGroup(fmt.Errorf("sqlite: commit: %w", err))
 		return
 	}
-	s.written = writeSet{}
+	s.written.reset()
 	s.group = nil
 	close(g.done)
 }
@@ -566,7 +569,7 @@ func (s *Store) commitGroup() {
 // Only the leader calls it.
 func (s *Store) failGroup(err error) {
 	g := s.group
-	s.written = writeSet{}
+	s.written.reset()
 	s.w.end()
 	s.group = nil
 	g.err = err

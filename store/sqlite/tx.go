@@ -92,15 +92,14 @@ func (r *reader) Idempotency(ctx context.Context, account, key string) (store.Id
 // writer implements store.Tx on the write connection.
 type writer struct {
 	reader
-	s       *Store
-	written writeSet // this Update's writes; the group's are in s.written
+	s *Store // its written holds this Update's writes with its group's
 }
 
 // Get reads the cache for objects that neither this Update nor its group
 // wrote: the rest of what the write connection sees is the latest commit,
 // which is what the cache holds.
 func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Object, error) {
-	if w.s.written.wrote(id) || w.written.wrote(id) {
+	if w.s.written.wrote(id) {
 		return w.reader.Get(ctx, account, kind, id)
 	}
 	gen := w.s.cache.generation()
@@ -117,7 +116,7 @@ func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Objec
 // List reads the cache under the same condition as Get, for kinds.
 func (w *writer) List(ctx context.Context, q store.Query) (store.Page, error) {
 	key, cacheable := pageKey(q)
-	if !cacheable || w.s.written.wroteKind(q.Account, q.Kind) || w.written.wroteKind(q.Account, q.Kind) {
+	if !cacheable || w.s.written.wroteKind(q.Account, q.Kind) {
 		return w.reader.List(ctx, q)
 	}
 	gen := w.s.cache.generation()
@@ -163,7 +162,7 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, store.ErrDuplicate)
 	}
 	obj.Seq = w.c.db.LastInsertRowID()
-	w.written.record(objectWrite{obj: *obj, inserted: true})
+	w.s.written.record(objectWrite{obj: *obj, inserted: true})
 	return nil
 }
 
@@ -185,7 +184,7 @@ func (w *writer) Replace(ctx context.Context, obj store.Object) error {
 	if err := changed(n, err, "replace", obj.Kind, obj.ID); err != nil {
 		return err
 	}
-	w.written.record(objectWrite{obj: obj})
+	w.s.written.record(objectWrite{obj: obj})
 	return nil
 }
 
@@ -194,7 +193,7 @@ func (w *writer) Delete(ctx context.Context, account, kind, id string) error {
 	if err := changed(n, err, "delete", kind, id); err != nil {
 		return err
 	}
-	w.written.record(objectWrite{obj: store.Object{Account: account, Kind: kind, ID: id}, deleted: true})
+	w.s.written.record(objectWrite{obj: store.Object{Account: account, Kind: kind, ID: id}, deleted: true})
 	return nil
 }
 
