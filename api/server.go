@@ -351,14 +351,30 @@ func appendMarshal(dst []byte, v any) ([]byte, error) {
 			return b, nil
 		}
 	}
-	buf := bytes.NewBuffer(dst)
+	// Anything else is encoded compactly and indented here: the Encoder's
+	// own indenting, which scans and validates its output once more, was
+	// most of what encoding an answer cost.
+	buf := compactBuffers.Get().(*bytes.Buffer)
+	defer putCompactBuffer(buf)
 	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(false)
-	enc.SetIndent("", "  ")
 	if err := enc.Encode(v); err != nil {
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
-	return buf.Bytes(), nil
+	compact := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	dst = slices.Grow(dst, len(compact)*3/2+16)
+	return append(document.AppendIndent(dst, compact, 0, false), '\n'), nil
+}
+
+// compactBuffers hold the compact encoding of an answer until it is
+// indented.
+var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+func putCompactBuffer(b *bytes.Buffer) {
+	if b.Cap() <= maxPooledBuffer {
+		b.Reset()
+		compactBuffers.Put(b)
+	}
 }
 
 // readBuffers holds the buffers that answers to reads are encoded in.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
 	"github.com/localissuing/localissuing/transaction"
@@ -54,7 +55,7 @@ func readSpend(ctx context.Context, rd store.Reader, acct issuing.Account, scope
 		// have many authorizations in an interval, and each request
 		// reads them all.
 		var r spendFields
-		if err := json.Unmarshal(obj.Data, &r); err != nil {
+		if err := document.Unmarshal(obj.Data, &r); err != nil {
 			return fmt.Errorf("decode authorization %s: %w", obj.ID, err)
 		}
 		if s := r.spent(); s > 0 {

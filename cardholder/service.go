@@ -111,7 +111,7 @@ func Get(ctx context.Context, rd store.Reader, acct issuing.Account, id, param s
 // Decode reads a stored cardholder.
 func Decode(obj store.Object) (*Cardholder, error) {
 	var ch Cardholder
-	if err := json.Unmarshal(obj.Data, &ch); err != nil {
+	if err := document.Unmarshal(obj.Data, &ch); err != nil {
 		return nil, fmt.Errorf("decode cardholder %s: %w", obj.ID, err)
 	}
 	return &ch, nil

@@ -6,7 +6,6 @@ package document
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -23,7 +22,7 @@ type Kind struct {
 // Decode reads a stored document into a new T.
 func Decode[T any](k Kind, obj store.Object) (*T, error) {
 	var v T
-	if err := json.Unmarshal(obj.Data, &v); err != nil {
+	if err := Unmarshal(obj.Data, &v); err != nil {
 		return nil, fmt.Errorf("decode %s %s: %w", k.Noun, obj.ID, err)
 	}
 	return &v, nil
@@ -73,7 +72,7 @@ type Meta struct {
 
 // Save writes v as a new object (insert) or over the existing one.
 func Save(ctx context.Context, tx store.Tx, acct issuing.Account, k Kind, m Meta, v any, insert bool) error {
-	data, err := json.Marshal(v)
+	data, err := Marshal(v)
 	if err != nil {
 		return fmt.Errorf("encode %s %s: %w", k.Noun, m.ID, err)
 	}

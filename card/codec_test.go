@@ -1,0 +1,85 @@
+package card
+
+import (
+	"bytes"
+	"context"
+	"testing"
+	"time"
+
+	"github.com/localissuing/localissuing/cardholder"
+	"github.com/localissuing/localissuing/document/documenttest"
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
+	"github.com/localissuing/localissuing/store/sqlite"
+)
+
+// storedCards returns cards as stored: a physical card as the load
+// benchmark makes them, the same card shipped, and a virtual card with
+// spending controls, metadata and lifecycle controls.
+func storedCards(tb testing.TB) (pending, shipped, virtual []byte) {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	acct := issuing.AccountForKey("sk_test_card_codec", false)
+	now := time.Unix(1795573743, 0)
+	get := func(tx store.Tx, id string) ([]byte, error) {
+		obj, err := tx.Get(ctx, acct.ID, Kind, id)
+		return bytes.Clone(obj.Data), err
+	}
+	err = st.Update(ctx, func(tx store.Tx) error {
+		name, email := "Jenny Rosen", "holder1@example.com"
+		line1, city, zip, country := "1 Main St", "San Francisco", "94111", "US"
+		addr := issuing.Address{Line1: &line1, City: &city, PostalCode: &zip, Country: &country}
+		h, err := cardholder.Create(ctx, tx, acct, now.Unix(), cardholder.Params{Name: &name, Email: &email, Billing: &cardholder.Billing{Address: addr}})
+		if err != nil {
+			return err
+		}
+		physical, err := Create(ctx, tx, acct, now, CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "physical",
+			Shipping: &Shipping{Name: "Jenny Rosen", Address: addr}})
+		if err != nil {
+			return err
+		}
+		if pending, err = get(tx, physical.ID); err != nil {
+			return err
+		}
+		if _, err := AdvanceShipping(ctx, tx, acct, now, physical.ID, "ship"); err != nil {
+			return err
+		}
+		if shipped, err = get(tx, physical.ID); err != nil {
+			return err
+		}
+		active, second := StatusActive, "Ops <&> team"
+		lifecycle := &LifecycleControls{}
+		lifecycle.CancelAfter.PaymentCount = 3
+		v, err := Create(ctx, tx, acct, now, CreateParams{Cardholder: &h.ID, Currency: "eur", Type: "virtual", Status: &active,
+			SecondLine: &second, LifecycleControls: lifecycle, Metadata: map[string]any{"k": "v\u2028"},
+			SpendingControls: &issuing.SpendingControls{AllowedCategories: []string{"taxicabs_limousines"},
+				SpendingLimits: []issuing.SpendingLimit{{Amount: 1000, Interval: "per_authorization"}}}})
+		if err != nil {
+			return err
+		}
+		virtual, err = get(tx, v.ID)
+		return err
+	})
+	if err != nil {
+		tb.Fatalf("make cards: %v", err)
+	}
+	return pending, shipped, virtual
+}
+
+// TestCodec checks that cards are stored and read as encoding/json would
+// store and read them.
+func TestCodec(t *testing.T) {
+	pending, shipped, virtual := storedCards(t)
+	documenttest.CheckCodec(t, func() any { return new(record) }, pending, shipped, virtual)
+}
+
+// BenchmarkCodec measures decoding and encoding a shipped physical card.
+func BenchmarkCodec(b *testing.B) {
+	_, shipped, _ := storedCards(b)
+	documenttest.BenchmarkCodec(b, func() any { return new(record) }, shipped)
+}

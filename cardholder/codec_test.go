@@ -1,0 +1,70 @@
+package cardholder
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/localissuing/localissuing/document/documenttest"
+	"github.com/localissuing/localissuing/issuing"
+	"github.com/localissuing/localissuing/store"
+	"github.com/localissuing/localissuing/store/sqlite"
+)
+
+// storedCardholders returns cardholders as stored: one as the load
+// benchmark makes them, and one with every optional part given.
+func storedCardholders(tb testing.TB) [][]byte {
+	tb.Helper()
+	ctx := context.Background()
+	st, err := sqlite.Open(ctx, ":memory:")
+	if err != nil {
+		tb.Fatalf("open store: %v", err)
+	}
+	tb.Cleanup(func() { _ = st.Close() })
+	acct := issuing.AccountForKey("sk_test_cardholder_codec", false)
+	name, email, phone, first, last := "Jenny Rosen", "jenny&co@example.com", "+18008675309", "Jenny", "Rosen <Jr>"
+	line1, city, zip, country := "1 Main St", "San Francisco", "94111", "US"
+	addr := issuing.Address{Line1: &line1, City: &city, PostalCode: &zip, Country: &country}
+	day, month, year := int64(1), int64(2), int64(1990)
+	limitsCurrency := "usd"
+	params := []Params{
+		{Name: &name, Email: &email, Billing: &Billing{Address: addr}},
+		{Name: &name, Email: &email, PhoneNumber: &phone, Billing: &Billing{Address: addr},
+			Individual:       &Individual{FirstName: &first, LastName: &last, DOB: &DOB{Day: &day, Month: &month, Year: &year}},
+			Metadata:         map[string]any{"team": "ops", "note": "café \u2028"},
+			PreferredLocales: []string{"en", "fr"},
+			SpendingControls: &issuing.SpendingControls{BlockedCategories: []string{"bakeries"}, SpendingLimitsCurrency: &limitsCurrency,
+				SpendingLimits: []issuing.SpendingLimit{{Amount: 5000, Interval: "daily", Categories: []string{}}}}},
+	}
+	var docs [][]byte
+	err = st.Update(ctx, func(tx store.Tx) error {
+		for _, p := range params {
+			ch, err := Create(ctx, tx, acct, 1795573743, p)
+			if err != nil {
+				return err
+			}
+			obj, err := tx.Get(ctx, acct.ID, Kind, ch.ID)
+			if err != nil {
+				return err
+			}
+			docs = append(docs, bytes.Clone(obj.Data))
+		}
+		return nil
+	})
+	if err != nil {
+		tb.Fatalf("make cardholders: %v", err)
+	}
+	return docs
+}
+
+// TestCodec checks that cardholders are stored and read as encoding/json
+// would store and read them.
+func TestCodec(t *testing.T) {
+	documenttest.CheckCodec(t, func() any { return new(Cardholder) }, storedCardholders(t)...)
+}
+
+// BenchmarkCodec measures decoding and encoding a cardholder as the load
+// benchmark makes them.
+func BenchmarkCodec(b *testing.B) {
+	documenttest.BenchmarkCodec(b, func() any { return new(Cardholder) }, storedCardholders(b)[0])
+}
