@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -431,5 +432,53 @@ func TestFailingCallsDoNotHoldTheGroup(t *testing.T) {
 	}
 	if err := <-first; err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestMembersJournalInMemory checks that a member of a group, which runs
+// in a savepoint, keeps the old pages it may have to restore in memory,
+// even when they outgrow SQLite's default for spilling them to a file:
+// the file cost two writes per page, a tenth of an authorization's CPU.
+func TestMembersJournalInMemory(t *testing.T) {
+	ctx := context.Background()
+	s, spy := openSpied(t)
+	defer s.Close()
+	// 64 pages of documents, well past the 64 KiB SQLite journals in
+	// memory by default.
+	const n = 64
+	doc := func(v string) []byte { return []byte(`{"pad":"` + strings.Repeat(v, 3000) + `"}`) }
+	err := s.Update(ctx, func(tx store.Tx) error {
+		for i := range n {
+			if err := tx.Insert(ctx, &store.Object{Account: "acct_1", Kind: "thing", ID: fmt.Sprintf("thing_%d", i), Data: doc("a")}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	hold := make(chan struct{})
+	first := holdWriter(t, s, "ic_first", hold)
+	member := make(chan error, 1)
+	go func() {
+		member <- s.Update(ctx, func(tx store.Tx) error {
+			for i := range n {
+				if err := tx.Replace(ctx, store.Object{Account: "acct_1", Kind: "thing", ID: fmt.Sprintf("thing_%d", i), Data: doc("b")}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}()
+	waitQueued(s, 1)
+	close(hold)
+	if err := errors.Join(<-first, <-member); err != nil {
+		t.Fatal(err)
+	}
+	spy.mu.Lock()
+	defer spy.mu.Unlock()
+	if spy.subjournals != 0 {
+		t.Errorf("the writer opened %d sub-journal files", spy.subjournals)
 	}
 }

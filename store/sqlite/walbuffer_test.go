@@ -202,13 +202,20 @@ func TestWrapWAL(t *testing.T) {
 }
 
 // spyVFS is the default VFS, counting what reaches the WAL files it opens.
+// It also counts the sub-journal files opened.
 type spyVFS struct {
 	vfs.VFS
 	mu                     sync.Mutex
 	writes, headers, syncs int
+	subjournals            int
 }
 
 func (v *spyVFS) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	if flags&vfs.OPEN_SUBJOURNAL != 0 {
+		v.mu.Lock()
+		v.subjournals++
+		v.mu.Unlock()
+	}
 	f, out, err := vfsutil.WrapOpenFilename(v.VFS, name, flags)
 	if err != nil || flags&vfs.OPEN_WAL == 0 {
 		return f, out, err
@@ -248,22 +255,31 @@ func (f *spyFile) Sync(flags vfs.SyncFlag) error {
 	return f.File.Sync(flags)
 }
 
+// openSpied opens a file database whose writer's files spy watches.
+func openSpied(t *testing.T) (*Store, *spyVFS) {
+	t.Helper()
+	spy := &spyVFS{VFS: vfs.Find("")}
+	name := "localissuing-walbuffer-spy-" + t.Name()
+	vfs.Register(name, walBuffer{spy})
+	t.Cleanup(func() { vfs.Unregister(name) })
+	src, err := newSource(filepath.Join(t.TempDir(), "spy.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	src.writeURI = strings.Replace(src.writeURI, walBufferVFS, name, 1)
+	s, err := openSource(context.Background(), src, DefaultCacheBytes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, spy
+}
+
 // TestWriterWAL follows what the write connection's WAL file receives: a
 // commit is one write, and fsynced only with a new WAL header; the
 // checkpoint of Close fsyncs it before copying it into the database.
 func TestWriterWAL(t *testing.T) {
 	ctx := context.Background()
-	spy := &spyVFS{VFS: vfs.Find("")}
-	vfs.Register("localissuing-walbuffer-spy", walBuffer{spy})
-	src, err := newSource(filepath.Join(t.TempDir(), "spy.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	src.writeURI = strings.Replace(src.writeURI, walBufferVFS, "localissuing-walbuffer-spy", 1)
-	s, err := openSource(ctx, src, DefaultCacheBytes)
-	if err != nil {
-		t.Fatal(err)
-	}
+	s, spy := openSpied(t)
 	// A document of several pages, so that an unbuffered commit would
 	// write each page and its frame header apart.
 	big := `{"pad":"` + strings.Repeat("x", 3*4096) + `"}`
