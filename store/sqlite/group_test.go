@@ -437,8 +437,10 @@ func TestFailingCallsDoNotHoldTheGroup(t *testing.T) {
 
 // TestMembersJournalInMemory checks that a member of a group, which runs
 // in a savepoint, keeps the old pages it may have to restore in memory,
-// even when they outgrow SQLite's default for spilling them to a file:
-// the file cost two writes per page, a tenth of an authorization's CPU.
+// even when they outgrow SQLite's default for spilling them to a file
+// (the file cost two writes per page, a tenth of an authorization's
+// CPU), and that a member that fails after changing them all is undone
+// from there.
 func TestMembersJournalInMemory(t *testing.T) {
 	ctx := context.Background()
 	s, spy := openSpied(t)
@@ -458,23 +460,45 @@ func TestMembersJournalInMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	errFailed := errors.New("failed on purpose")
+	replaceAll := func(v string, fail error) <-chan error {
+		done := make(chan error, 1)
+		go func() {
+			done <- s.Update(ctx, func(tx store.Tx) error {
+				for i := range n {
+					if err := tx.Replace(ctx, store.Object{Account: "acct_1", Kind: "thing", ID: fmt.Sprintf("thing_%d", i), Data: doc(v)}); err != nil {
+						return err
+					}
+				}
+				return fail
+			})
+		}()
+		return done
+	}
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_first", hold)
-	member := make(chan error, 1)
-	go func() {
-		member <- s.Update(ctx, func(tx store.Tx) error {
-			for i := range n {
-				if err := tx.Replace(ctx, store.Object{Account: "acct_1", Kind: "thing", ID: fmt.Sprintf("thing_%d", i), Data: doc("b")}); err != nil {
-					return err
-				}
-			}
-			return nil
-		})
-	}()
+	second := replaceAll("b", nil)
 	waitQueued(s, 1)
+	third := replaceAll("c", errFailed)
+	waitQueued(s, 2)
 	close(hold)
-	if err := errors.Join(<-first, <-member); err != nil {
+	if err := errors.Join(<-first, <-second); err != nil {
 		t.Fatal(err)
+	}
+	if err := <-third; !errors.Is(err, errFailed) {
+		t.Fatalf("the failing member returned %v", err)
+	}
+	for i := range n {
+		err := s.View(ctx, func(r store.Reader) error {
+			o, err := r.Get(ctx, "acct_1", "thing", fmt.Sprintf("thing_%d", i))
+			if err == nil && string(o.Data) != string(doc("b")) {
+				err = fmt.Errorf("%s is %.20s…, not the second member's", o.ID, o.Data)
+			}
+			return err
+		})
+		if err != nil {
+			t.Error(err)
+		}
 	}
 	spy.mu.Lock()
 	defer spy.mu.Unlock()

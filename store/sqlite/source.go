@@ -66,12 +66,6 @@ func newSource(path string) (*source, error) {
 	// costs a sixth as much. json_valid inside SQLite had been 6% of the
 	// CPU of a token update, all of it while holding the write connection.
 	src.write = append(src.write, "ignore_check_constraints = 1")
-	// A group's members after the first run in savepoints, and SQLite
-	// copies each page a member changes first, for ROLLBACK TO. Past 64
-	// KiB it moved those copies to a temporary file, two writes a page: a
-	// tenth of an authorization's CPU. In memory they are a copy, freed
-	// when the member ends.
-	src.write = append(src.write, "temp_store = memory")
 	// Readers can never write, whatever the code above them does.
 	src.read = append(src.read, "query_only = 1")
 	src.uri = u.String()

@@ -41,15 +41,22 @@ func init() {
 	vfs.Register(walBufferVFS, walBuffer{vfs.Find("")})
 }
 
-// walBuffer is the default VFS with WAL files opened as walFile.
+// walBuffer is the default VFS with WAL files opened as walFile, and
+// sub-journals in memory (subjournal.go).
 type walBuffer struct{ vfs.VFS }
 
 func (v walBuffer) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	if flags&vfs.OPEN_SUBJOURNAL != 0 {
+		return openSubJournal(), flags, nil
+	}
 	f, out, err := vfsutil.WrapOpen(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
 }
 
 func (v walBuffer) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
+	if flags&vfs.OPEN_SUBJOURNAL != 0 {
+		return openSubJournal(), flags, nil
+	}
 	f, out, err := vfsutil.WrapOpenFilename(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
 }
