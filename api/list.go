@@ -195,7 +195,7 @@ func CreatedRange(v any) (store.Range, error) {
 
 // appendIndent appends p to b as marshal encodes it when every item is
 // stored JSON (json.RawMessage or document.Stored) and the URL needs no
-// escaping; otherwise it reports false and p goes through encoding/json.
+// escaping; otherwise it reports false and p is encoded as any value is.
 func (p listPage) appendIndent(b []byte) ([]byte, bool) {
 	if !plainString(p.URL) {
 		return nil, false

@@ -181,7 +181,8 @@ func TestAppendMarshalIndent(t *testing.T) {
 }
 
 // BenchmarkAppendMarshal measures encoding the answers of the shipping and
-// authorization test helpers, which go through encoding/json.
+// authorization test helpers: Go values, not stored text, encoded and then
+// indented.
 func BenchmarkAppendMarshal(b *testing.B) {
 	_, shipped, auth := responses(b)
 	for _, tc := range []struct {

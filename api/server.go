@@ -1,7 +1,6 @@
 package api
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -33,7 +32,7 @@ type Kind struct {
 	Name string // Stripe's object name, e.g. "issuing.card"
 	Noun string // how errors name it, e.g. "issuing card"
 	// Render turns a stored object into the value sent to clients
-	// (encoded with encoding/json).
+	// (encoded as encoding/json encodes it).
 	Render func(ctx context.Context, rd store.Reader, obj store.Object) (any, error)
 }
 
@@ -353,26 +352,27 @@ func appendMarshal(dst []byte, v any) ([]byte, error) {
 	}
 	// Anything else is encoded compactly and indented here: the Encoder's
 	// own indenting, which scans and validates its output once more, was
-	// most of what encoding an answer cost.
-	buf := compactBuffers.Get().(*bytes.Buffer)
+	// most of what encoding an answer cost. document.AppendNoEscape writes
+	// what an encoding/json Encoder with SetEscapeHTML(false) wrote, in a
+	// third to a half of the time.
+	buf := compactBuffers.Get().(*[]byte)
 	defer putCompactBuffer(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(false)
-	if err := enc.Encode(v); err != nil {
+	compact, err := document.AppendNoEscape((*buf)[:0], v)
+	if err != nil {
 		return nil, fmt.Errorf("encode response: %w", err)
 	}
-	compact := bytes.TrimSuffix(buf.Bytes(), []byte{'\n'})
+	*buf = compact // grown, for the next answer
 	dst = slices.Grow(dst, len(compact)*3/2+16)
 	return append(document.AppendIndent(dst, compact, 0, false), '\n'), nil
 }
 
 // compactBuffers hold the compact encoding of an answer until it is
 // indented.
-var compactBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+var compactBuffers = sync.Pool{New: func() any { return new([]byte) }}
 
-func putCompactBuffer(b *bytes.Buffer) {
-	if b.Cap() <= maxPooledBuffer {
-		b.Reset()
+func putCompactBuffer(b *[]byte) {
+	if cap(*b) <= maxPooledBuffer {
+		*b = (*b)[:0]
 		compactBuffers.Put(b)
 	}
 }

@@ -12,8 +12,10 @@ import (
 )
 
 // storedCardholders returns cardholders as stored: one as the load
-// benchmark makes them, and one with every optional part given.
-func storedCardholders(tb testing.TB) [][]byte {
+// benchmark makes them, and one with every optional part given; and as
+// events carry them and answers send them: the same two as created, and
+// the second updated.
+func storedCardholders(tb testing.TB) (docs [][]byte, rendered []any) {
 	tb.Helper()
 	ctx := context.Background()
 	st, err := sqlite.Open(ctx, ":memory:")
@@ -36,7 +38,6 @@ func storedCardholders(tb testing.TB) [][]byte {
 			SpendingControls: &issuing.SpendingControls{BlockedCategories: []string{"bakeries"}, SpendingLimitsCurrency: &limitsCurrency,
 				SpendingLimits: []issuing.SpendingLimit{{Amount: 5000, Interval: "daily", Categories: []string{}}}}},
 	}
-	var docs [][]byte
 	err = st.Update(ctx, func(tx store.Tx) error {
 		for _, p := range params {
 			ch, err := Create(ctx, tx, acct, 1795573743, p)
@@ -47,24 +48,31 @@ func storedCardholders(tb testing.TB) [][]byte {
 			if err != nil {
 				return err
 			}
-			docs = append(docs, bytes.Clone(obj.Data))
+			docs, rendered = append(docs, bytes.Clone(obj.Data)), append(rendered, ch)
 		}
-		return nil
+		status, email := "inactive", "<b>jenny</b>@example.com"
+		ch, err := Update(ctx, tx, acct, 1795573800, rendered[1].(*Cardholder).ID, Params{Status: &status, Email: &email,
+			Metadata: map[string]any{"note": ""}})
+		rendered = append(rendered, ch)
+		return err
 	})
 	if err != nil {
 		tb.Fatalf("make cardholders: %v", err)
 	}
-	return docs
+	return docs, rendered
 }
 
 // TestCodec checks that cardholders are stored and read as encoding/json
-// would store and read them.
+// would store and read them, and rendered as it would render them.
 func TestCodec(t *testing.T) {
-	documenttest.CheckCodec(t, func() any { return new(Cardholder) }, storedCardholders(t)...)
+	docs, rendered := storedCardholders(t)
+	documenttest.CheckCodec(t, func() any { return new(Cardholder) }, docs...)
+	documenttest.CheckMarshal(t, func() any { return new(Cardholder) }, rendered...)
 }
 
 // BenchmarkCodec measures decoding and encoding a cardholder as the load
 // benchmark makes them.
 func BenchmarkCodec(b *testing.B) {
-	documenttest.BenchmarkCodec(b, func() any { return new(Cardholder) }, storedCardholders(b)[0])
+	docs, _ := storedCardholders(b)
+	documenttest.BenchmarkCodec(b, func() any { return new(Cardholder) }, docs[0])
 }

@@ -19,9 +19,45 @@ import gojson "github.com/goccy/go-json"
 // down to it, its own encoding of it included (no stored type has a []byte
 // or a float32); and a decoded string may share memory with a private copy
 // of data, never with data itself.
+//
+// Marshal also encodes the objects events carry, and AppendNoEscape the
+// API's answers: documenttest checks their types, the resources'
+// renderings and what the API wraps them in, the same way, against
+// json.Marshal and against the Encoder the API used.
 
 // Marshal returns v encoded as json.Marshal encodes it.
 func Marshal(v any) ([]byte, error) { return gojson.Marshal(v) }
+
+// AppendNoEscape appends v to dst encoded as an encoding/json Encoder with
+// SetEscapeHTML(false) encodes it, less the newline the Encoder ends with:
+// <, > and & are written as they are, in strings and in what MarshalJSON
+// methods return. (go-json's MarshalNoEscape is not that: it is Marshal,
+// escapes and all, under another name.) On an error dst is returned as it
+// was.
+//
+// It appends rather than returns a new slice so that the API encodes
+// answers in a buffer it keeps: a copy of each answer was most of what
+// encoding one allocated.
+func AppendNoEscape(dst []byte, v any) ([]byte, error) {
+	w := appendWriter{b: dst}
+	enc := gojson.NewEncoder(&w)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return dst, err
+	}
+	if n := len(w.b); n > len(dst) && w.b[n-1] == '\n' {
+		w.b = w.b[:n-1]
+	}
+	return w.b, nil
+}
+
+// appendWriter is an io.Writer that appends to b.
+type appendWriter struct{ b []byte }
+
+func (w *appendWriter) Write(p []byte) (int, error) {
+	w.b = append(w.b, p...)
+	return len(p), nil
+}
 
 // Unmarshal decodes data into v as json.Unmarshal does.
 func Unmarshal(data []byte, v any) error { return gojson.Unmarshal(data, v) }

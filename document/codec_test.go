@@ -141,12 +141,23 @@ func TestCodecEdges(t *testing.T) {
 		struct{ C chan int }{},
 		struct{ S document.Stored }{document.Stored(`{`)},
 		"<script>\u2028\xff",
+		json.RawMessage(`{"a":`), json.RawMessage{}, json.RawMessage(nil), json.RawMessage("[1,\n2 ]"),
+		json.Number(""), json.Number("abc"), json.Number("1e400"), []any{json.Number("-0"), json.Number("12.50")},
 		nil,
 	} {
 		want, wantErr := json.Marshal(v)
 		got, err := document.Marshal(v)
 		if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
 			t.Errorf("%#v: document.Marshal %s (error %v), encoding/json %s (error %v)", v, got, err, want, wantErr)
+		}
+		var sent bytes.Buffer
+		enc := json.NewEncoder(&sent)
+		enc.SetEscapeHTML(false)
+		wantErr = enc.Encode(v)
+		want = bytes.TrimSuffix(sent.Bytes(), []byte{'\n'})
+		got, err = document.AppendNoEscape(nil, v)
+		if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
+			t.Errorf("%#v: document.AppendNoEscape %s (error %v), encoding/json %s (error %v)", v, got, err, want, wantErr)
 		}
 	}
 }

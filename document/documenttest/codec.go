@@ -8,11 +8,20 @@
 //	func TestCodec(t *testing.T) {
 //		documenttest.CheckCodec(t, func() any { return new(record) }, doc)
 //	}
+//
+// The same library encodes the objects events carry (with
+// document.Marshal) and the API's answers (with document.AppendNoEscape):
+// the renderings of the resources, which are encoded and never decoded,
+// and what the API wraps them in. A package's test calls CheckMarshal
+// with each such type and real values of it, as the package makes them:
+//
+//	documenttest.CheckMarshal(t, func() any { return new(Card) }, created, shipped)
 package documenttest
 
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"reflect"
@@ -33,8 +42,9 @@ const randomValues, reworkedRandom = 300, 3
 // missing, repeated and upper-cased keys, whitespace, truncation); and on
 // values filled at random with what trips JSON encoders up (HTML
 // characters, invalid UTF-8, U+2028, extreme numbers, empty and nil maps
-// and slices, nil pointers). Agreeing means the same bytes from Marshal, and
-// from Unmarshal either an error from both or values reflect.DeepEqual.
+// and slices, nil pointers). Agreeing means the same bytes from Marshal
+// (and from AppendNoEscape as from an Encoder that does not escape HTML),
+// and from Unmarshal either an error from both or values reflect.DeepEqual.
 // Values an error leaves behind are not compared: document.Decode drops
 // them.
 func CheckCodec(t *testing.T, newValue func() any, docs ...[]byte) {
@@ -70,6 +80,38 @@ func CheckCodec(t *testing.T, newValue func() any, docs ...[]byte) {
 	}
 }
 
+// CheckMarshal checks that document.Marshal and document.AppendNoEscape
+// agree with encoding/json on values of the type newValue returns (a
+// pointer to a new zero value), a type that is encoded but never decoded
+// from storage: a rendering that events carry and answers send. It checks
+// values filled at random as CheckCodec fills them, each as a pointer and
+// as the value itself, and values, real values of the type or pointers to
+// them, each as it is given. Agreeing means the same bytes, or an error
+// from both.
+func CheckMarshal(t *testing.T, newValue func() any, values ...any) {
+	t.Helper()
+	typ := reflect.TypeOf(newValue()).Elem()
+	name := typ.String()
+	r := rand.New(rand.NewPCG(2, uint64(len(name))))
+	for i := range randomValues {
+		v := newValue()
+		fill(r, reflect.ValueOf(v).Elem(), 0)
+		if !checkMarshal(t, name, v) || !checkMarshal(t, name, reflect.ValueOf(v).Elem().Interface()) {
+			t.Logf("%s: random value %d", name, i)
+			return
+		}
+	}
+	for i, v := range values {
+		if got := reflect.TypeOf(v); got != typ && got != reflect.PointerTo(typ) {
+			t.Fatalf("%s: value %d is a %v", name, i, got)
+		}
+		if !checkMarshal(t, name, v) {
+			t.Logf("%s: value %d", name, i)
+			return
+		}
+	}
+}
+
 // BenchmarkCodec measures decoding doc into the type newValue returns and
 // encoding it again, with encoding/json and with package document.
 func BenchmarkCodec(b *testing.B, newValue func() any, doc []byte) {
@@ -101,6 +143,40 @@ func BenchmarkCodec(b *testing.B, newValue func() any, doc []byte) {
 	}
 }
 
+// BenchmarkMarshal measures encoding v as events carry it (Marshal) and
+// as answers send it (no HTML escapes, in a buffer kept from one answer to
+// the next), with encoding/json and with package document.
+func BenchmarkMarshal(b *testing.B, v any) {
+	var buf bytes.Buffer
+	var dst []byte
+	for _, c := range []struct {
+		name    string
+		marshal func(any) error
+	}{
+		{"marshal/encoding-json", func(v any) error { _, err := json.Marshal(v); return err }},
+		{"marshal/document", func(v any) error { _, err := document.Marshal(v); return err }},
+		{"noescape/encoding-json", func(v any) error {
+			buf.Reset()
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			return enc.Encode(v)
+		}},
+		{"noescape/document", func(v any) (err error) {
+			dst, err = document.AppendNoEscape(dst[:0], v)
+			return err
+		}},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				if err := c.marshal(v); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}
+
 func decodeStd(tb testing.TB, name string, newValue func() any, doc []byte) any {
 	tb.Helper()
 	v := newValue()
@@ -110,17 +186,50 @@ func decodeStd(tb testing.TB, name string, newValue func() any, doc []byte) any 
 	return v
 }
 
-// checkMarshal reports whether document.Marshal encodes v as
-// encoding/json does.
+// checkMarshal reports whether document.Marshal and
+// document.AppendNoEscape encode v as encoding/json does, the latter after
+// what a buffer holds, with room to spare and without.
 func checkMarshal(t *testing.T, name string, v any) bool {
 	t.Helper()
-	want, wantErr := json.Marshal(v)
-	got, err := document.Marshal(v)
-	if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
-		t.Errorf("%s: document.Marshal gave\n%s (error %v)\nencoding/json\n%s (error %v)", name, got, err, want, wantErr)
-		return false
+	const held = "held"
+	appendTo := func(dst []byte) func(any) ([]byte, error) {
+		return func(v any) ([]byte, error) {
+			b, err := document.AppendNoEscape(dst, v)
+			if string(b[:min(len(held), len(b))]) != held {
+				return b, fmt.Errorf("what the buffer held was lost: %q", b)
+			}
+			return b[len(held):], err
+		}
+	}
+	for _, c := range []struct {
+		name      string
+		got, want func(any) ([]byte, error)
+	}{
+		{"document.Marshal", document.Marshal, json.Marshal},
+		{"document.AppendNoEscape", appendTo([]byte(held)), marshalNoEscape},
+		{"document.AppendNoEscape with room", appendTo(append(make([]byte, 0, 4096), held...)), marshalNoEscape},
+	} {
+		want, wantErr := c.want(v)
+		got, err := c.got(v)
+		if (err == nil) != (wantErr == nil) || !bytes.Equal(got, want) {
+			t.Errorf("%s: %s gave\n%s (error %v)\nencoding/json\n%s (error %v)", name, c.name, got, err, want, wantErr)
+			return false
+		}
 	}
 	return true
+}
+
+// marshalNoEscape is what document.AppendNoEscape appends: what an
+// encoding/json Encoder with SetEscapeHTML(false) writes, less its
+// newline.
+func marshalNoEscape(v any) ([]byte, error) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return nil, err
+	}
+	return bytes.TrimSuffix(buf.Bytes(), []byte{'\n'}), nil
 }
 
 // checkUnmarshal reports whether document.Unmarshal decodes in as
@@ -243,14 +352,20 @@ var oddStrings = []string{"", "a", "<b>Tom & Jerry</b>", "é 日本 🎉", "\u20
 var oddFloats = []float64{0, math.Copysign(0, -1), 1e21, 1e20, 1e-7, 1e-6, 0.1, 123456.789, 16777217,
 	math.MaxFloat64, math.SmallestNonzeroFloat64, -3}
 
-// oddAny are values an interface field may hold, as decoding gives them.
+// oddAny are values an interface field may hold: as decoding gives them,
+// as parameters give them (int64), as the API's expansions give them
+// (json.Number), and stored text, as a list's items.
 var oddAny = []any{nil, 1.5, 1e21, "s<&>", true, []any{}, map[string]any{}, []any{1.0, "x", nil},
-	map[string]any{"b": 1.0, "a": map[string]any{"z": []any{}}, "<": nil}}
+	map[string]any{"b": 1.0, "a": map[string]any{"z": []any{}}, "<": nil},
+	int64(-1795573743), []any{json.Number("9007199254740993"), json.Number("-0"), json.Number("12.50"), json.Number("1e21")},
+	map[string]any{"n": json.Number("1795573743"), "h": "<b>\u2028"},
+	document.Stored(`{"s":"\u003cb\u003e \u0026","n":[1.50,{}]}`), json.RawMessage(" {\"a\" : \"<&>\u2028\"} ")}
 
 // oddRaw are JSON texts a json.RawMessage may hold.
-var oddRaw = []string{"null", `{"a": [1, 2], "h": "<&>"}`, "[]", `"\u003c"`, " 1.50 "}
+var oddRaw = []string{"null", `{"a": [1, 2], "h": "<&>"}`, "[]", `"\u003c"`, " 1.50 ", "[\"\u2028\u2029\", \"\u003e\"]"}
 
-var rawMessage = reflect.TypeFor[json.RawMessage]()
+// rawTypes hold JSON text: they are filled with oddRaw, not random bytes.
+var rawTypes = map[reflect.Type]bool{reflect.TypeFor[json.RawMessage](): true, reflect.TypeFor[document.Stored](): true}
 
 // fill sets v, and everything in it, to values drawn from the odd ones.
 func fill(r *rand.Rand, v reflect.Value, depth int) {
@@ -287,7 +402,7 @@ func fill(r *rand.Rand, v reflect.Value, depth int) {
 			fill(r, v.Index(i), depth+1)
 		}
 	case reflect.Slice:
-		if v.Type() == rawMessage {
+		if rawTypes[v.Type()] {
 			if n := r.IntN(len(oddRaw) + 1); n < len(oddRaw) {
 				v.SetBytes([]byte(oddRaw[n]))
 			}
