@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"log/slog"
 	"net/http"
@@ -59,7 +60,14 @@ func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBod
 	}
 	e, ok := issuing.AsError(err)
 	if !ok || e.Kind == issuing.KindInternal {
-		log.Error("internal error", "request_id", requestID, "err", err)
+		if errors.Is(err, context.Canceled) {
+			// The client hung up (or the server is stopping) while its
+			// request waited or ran: nothing is wrong here, and no one
+			// reads the answer. Nothing was committed for it.
+			log.Debug("request canceled", "request_id", requestID, "err", err)
+		} else {
+			log.Error("internal error", "request_id", requestID, "err", err)
+		}
 		return http.StatusInternalServerError, errorBody{Error: errorFields{
 			Type:    "api_error",
 			Message: "An unknown error occurred while processing the request (" + requestID + ").",

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -33,3 +34,40 @@ func TestErrorResponse(t *testing.T) {
 		})
 	}
 }
+
+// TestCanceledRequestIsNoInternalError checks that a request whose client
+// hung up is not logged as an internal error: a test suite that times out
+// its calls would fill the server's log with them.
+func TestCanceledRequestIsNoInternalError(t *testing.T) {
+	tests := []struct {
+		name  string
+		err   error
+		level slog.Level
+	}{
+		{"client hung up", fmt.Errorf("sqlite: update: %w", context.Canceled), slog.LevelDebug},
+		{"internal", errors.New("disk on fire"), slog.LevelError},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			var logged []slog.Level
+			log := slog.New(levelRecorder{&logged})
+			if status, _ := errorResponse(log, "req_1", tc.err); status != http.StatusInternalServerError {
+				t.Errorf("status %d, want 500", status)
+			}
+			if len(logged) != 1 || logged[0] != tc.level {
+				t.Errorf("logged at %v, want once at %v", logged, tc.level)
+			}
+		})
+	}
+}
+
+// levelRecorder is a slog handler that records the level of each record.
+type levelRecorder struct{ levels *[]slog.Level }
+
+func (h levelRecorder) Enabled(context.Context, slog.Level) bool { return true }
+func (h levelRecorder) Handle(_ context.Context, r slog.Record) error {
+	*h.levels = append(*h.levels, r.Level)
+	return nil
+}
+func (h levelRecorder) WithAttrs([]slog.Attr) slog.Handler { return h }
+func (h levelRecorder) WithGroup(string) slog.Handler      { return h }
