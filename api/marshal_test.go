@@ -14,7 +14,7 @@ import (
 	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // indentedEncode is how responses were encoded before the indenting was
@@ -34,11 +34,7 @@ func indentedEncode(v any) ([]byte, error) {
 func responses(tb testing.TB) (*cardholder.Cardholder, *card.Card, *authorization.Authorization) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_api_marshal", false)
 	now := time.Unix(1795573743, 0)
 	var (
@@ -46,6 +42,7 @@ func responses(tb testing.TB) (*cardholder.Cardholder, *card.Card, *authorizatio
 		c *card.Card
 		a *authorization.Authorization
 	)
+	var err error // the callback sets it too
 	err = st.Update(ctx, func(tx store.Tx) error {
 		name, email, phone := "Jenny Rosen", "jenny&co@example.com", "+18008675309"
 		line1, city, zip, country := "1 Main St <rear>", "San Francisco", "94111", "US"

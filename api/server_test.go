@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http/httptest"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -13,7 +12,7 @@ import (
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/routes"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // requestID is the shape of a Request-Id.
@@ -30,11 +29,7 @@ type testServer struct {
 
 func newTestServer(t *testing.T, tokens int) *testServer {
 	t.Helper()
-	st, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "api.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := sqlitetest.File(t)
 	srv := api.New(api.Config{Store: st})
 	routes.Register(srv, routes.Config{})
 	s := &testServer{t: t, srv: srv}

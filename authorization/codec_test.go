@@ -10,7 +10,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 	"github.com/localissuing/localissuing/transaction"
 )
 
@@ -23,13 +23,9 @@ import (
 func storedAuthorizations(tb testing.TB) (docs [][]byte, rendered []any) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_authorization_codec", false)
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		name := "Jenny Rosen"
 		h, err := cardholder.Create(ctx, tx, acct, testNow.Unix(), cardholder.Params{Name: &name})
 		if err != nil {

@@ -10,7 +10,7 @@ import (
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // fixture is a store with an active card on which requests can be made.
@@ -23,11 +23,7 @@ type fixture struct {
 
 func newFixture(t *testing.T) *fixture {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), ":memory:")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	f := &fixture{t: t, st: st, acct: issuing.AccountForKey("sk_test_authorization_package", false)}
 	f.update(func(ctx context.Context, tx store.Tx) error {
 		name, phone := "Jenny Rosen", "+18008675309"

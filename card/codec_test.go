@@ -10,7 +10,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // storedCards returns cards as stored: a physical card as the load
@@ -19,18 +19,14 @@ import (
 func storedCards(tb testing.TB) (pending, shipped, virtual []byte) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_card_codec", false)
 	now := time.Unix(1795573743, 0)
 	get := func(tx store.Tx, id string) ([]byte, error) {
 		obj, err := tx.Get(ctx, acct.ID, Kind, id)
 		return bytes.Clone(obj.Data), err
 	}
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		name, email := "Jenny Rosen", "holder1@example.com"
 		line1, city, zip, country := "1 Main St", "San Francisco", "94111", "US"
 		addr := issuing.Address{Line1: &line1, City: &city, PostalCode: &zip, Country: &country}
@@ -78,15 +74,11 @@ func storedCards(tb testing.TB) (pending, shipped, virtual []byte) {
 func renderedCards(tb testing.TB) []any {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_card_render", false)
 	now := time.Unix(1795573743, 0)
 	var cards []any
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		name, email := "Jenny Rosen", "holder1@example.com"
 		line1, city, zip, country := "1 Main St <rear> & \u2028", "San Francisco", "94111", "US"
 		addr := issuing.Address{Line1: &line1, City: &city, PostalCode: &zip, Country: &country}

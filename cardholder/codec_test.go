@@ -8,7 +8,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // storedCardholders returns cardholders as stored: one as the load
@@ -18,11 +18,7 @@ import (
 func storedCardholders(tb testing.TB) (docs [][]byte, rendered []any) {
 	tb.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		tb.Fatalf("open store: %v", err)
-	}
-	tb.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_cardholder_codec", false)
 	name, email, phone, first, last := "Jenny Rosen", "jenny&co@example.com", "+18008675309", "Jenny", "Rosen <Jr>"
 	line1, city, zip, country := "1 Main St", "San Francisco", "94111", "US"
@@ -38,7 +34,7 @@ func storedCardholders(tb testing.TB) (docs [][]byte, rendered []any) {
 			SpendingControls: &issuing.SpendingControls{BlockedCategories: []string{"bakeries"}, SpendingLimitsCurrency: &limitsCurrency,
 				SpendingLimits: []issuing.SpendingLimit{{Amount: 5000, Interval: "daily", Categories: []string{}}}}},
 	}
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		for _, p := range params {
 			ch, err := Create(ctx, tx, acct, 1795573743, p)
 			if err != nil {

@@ -5,20 +5,16 @@ import (
 
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // A claim that another request took between our read and our write must
 // come back as a retryable lock_timeout, not as an internal error.
 func TestClaimTakenMeanwhileIsALockTimeout(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_claimsclaims", false)
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		if err := grant(ctx, tx, acct, 1, lookupKeyClaim("k"), "ipcd_a", false); err != nil {
 			return err
 		}
@@ -33,11 +29,7 @@ func TestClaimTakenMeanwhileIsALockTimeout(t *testing.T) {
 
 func TestClaimsFollowTheirHolder(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_claimsclaims", false)
 	other := issuing.AccountForKey("sk_test_otherclaims", false)
 	steps := []struct {

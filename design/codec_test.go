@@ -9,7 +9,7 @@ import (
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/physicalbundle"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // renderedDesigns returns designs as events carry them and answers send
@@ -20,17 +20,13 @@ import (
 func renderedDesigns(t *testing.T) []any {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_design_render", false)
 	now := time.Unix(1795573743, 0)
 	standard := physicalbundle.All(acct)[0].ID
 	str := func(s string) *string { return &s }
 	var out []any
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		first, err := Create(ctx, tx, acct, now, Params{PhysicalBundle: &standard, Name: str("Ops <&> cards"),
 			LookupKey: str("ops<1>"), Metadata: map[string]any{"team": "R&D \u2028"}, Preferences: &PreferencesParams{IsDefault: true},
 			CarrierText: map[string]any{"header_title": "Hello <b>", "footer_body": "Café & co"}})

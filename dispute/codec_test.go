@@ -10,7 +10,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 	"github.com/localissuing/localissuing/transaction"
 )
 
@@ -21,15 +21,11 @@ import (
 func renderedDisputes(t *testing.T) []any {
 	t.Helper()
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_dispute_render", false)
 	now := time.Unix(1795573743, 0)
 	var out []any
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		name, active := "Jenny Rosen", card.StatusActive
 		h, err := cardholder.Create(ctx, tx, acct, now.Unix(), cardholder.Params{Name: &name})
 		if err != nil {

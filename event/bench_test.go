@@ -11,7 +11,7 @@ import (
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // BenchmarkRecord measures recording the events the ship test helper and
@@ -22,16 +22,12 @@ import (
 // too much on a shared machine to show it.
 func BenchmarkRecord(b *testing.B) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		b.Fatalf("open store: %v", err)
-	}
-	b.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(b)
 	acct := issuing.AccountForKey("sk_test_event_bench", false)
 	now := time.Unix(1795573743, 0)
 	var pending, shipped *card.Card
 	var auth *authorization.Authorization
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		name, email := "Jenny Rosen", "jenny.rosen@example.com"
 		line1, city, zip, country := "1 Main St", "San Francisco", "94111", "US"
 		addr := issuing.Address{Line1: &line1, City: &city, PostalCode: &zip, Country: &country}

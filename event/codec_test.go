@@ -10,7 +10,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestCodec checks that webhook endpoints, deleted endpoints and events
@@ -18,15 +18,11 @@ import (
 // as encoding/json would send them, made by the package's own calls.
 func TestCodec(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_event_codec", false)
 	at := time.Unix(1795573743, 0)
 	var endpoints, deleted, stored []any
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		e, err := CreateEndpoint(ctx, tx, acct, at.Unix(), EndpointParams{URL: ptr("https://example.com/hook?a=1&b=<2>"),
 			EnabledEvents: &[]string{"*"}, Description: ptr("Ops <&> \u2028"), Metadata: map[string]any{"team": "R&D"}})
 		if err != nil {

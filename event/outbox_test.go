@@ -9,7 +9,7 @@ import (
 
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestSettle records each kind of outcome of an attempt and checks the
@@ -30,13 +30,10 @@ func TestSettle(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := sqlite.Open(ctx, ":memory:")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := sqlitetest.Memory(t)
 			acct := issuing.Account{ID: "acct_1"}
 			var ev *Event
+			var err error // the callback sets it too
 			err = st.Update(ctx, func(tx store.Tx) error {
 				for _, typ := range []string{"*", "issuing_card.created"} {
 					if _, err := CreateEndpoint(ctx, tx, acct, at.Unix(), EndpointParams{

@@ -9,7 +9,7 @@ import (
 
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestUpdatedRecords records updates given as JSON text, as token updates
@@ -46,14 +46,10 @@ func TestUpdatedRecords(t *testing.T) {
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
-			st, err := sqlite.Open(ctx, ":memory:")
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer st.Close()
+			st := sqlitetest.Memory(t)
 			acct := issuing.Account{ID: "acct_1"}
 			want := subscribeAll(t, st, acct, at, typ)
-			err = st.Update(ctx, func(tx store.Tx) error {
+			err := st.Update(ctx, func(tx store.Tx) error {
 				return Updated(ctx, tx, acct, at.Unix(), typ, tc.before, tc.after)
 			})
 			if err != nil {

@@ -23,6 +23,7 @@ import (
 	"github.com/localissuing/localissuing/spec/spectest"
 	"github.com/localissuing/localissuing/store"
 	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // server is localissuing with the hub in front, as cmd/localissuing runs it.
@@ -304,11 +305,7 @@ func TestListenRefusals(t *testing.T) {
 }
 
 func TestListenNeedsTheHub(t *testing.T) {
-	st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "listen.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.File(t)
 	srv := api.New(api.Config{Store: st})
 	routes.Register(srv, routes.Config{})
 	hs := httptest.NewServer(srv) // no hub in front

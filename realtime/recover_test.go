@@ -12,7 +12,7 @@ import (
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestRecover leaves questions begun but never finished, as a process
@@ -20,11 +20,7 @@ import (
 // past their deadline with the fallback, once, and leaves the others.
 func TestRecover(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	clock := issuing.NewManualClock(time.Date(2026, 11, 25, 12, 0, 0, 0, time.UTC))
 	acct := issuing.AccountForKey("sk_test_realtime_recover", false)
 	a := New(Config{Timeout: time.Second, ApproveOnFallback: true})

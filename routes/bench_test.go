@@ -5,14 +5,13 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/localissuing/localissuing/api"
 	"github.com/localissuing/localissuing/routes"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // benchKey is the API key of the benchmarks' account.
@@ -28,11 +27,7 @@ type benchServer struct {
 
 func newBenchServer(b *testing.B, tokens int) *benchServer {
 	b.Helper()
-	st, err := sqlite.Open(b.Context(), filepath.Join(b.TempDir(), "bench.db"))
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { st.Close() })
+	st := sqlitetest.File(b)
 	return newBenchServerOn(b, st, tokens)
 }
 

@@ -8,7 +8,7 @@ import (
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestCodec checks that settlements are sent as encoding/json would send
@@ -16,14 +16,10 @@ import (
 // by the package's own calls.
 func TestCodec(t *testing.T) {
 	ctx := context.Background()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_settlement_codec", false)
 	var settlements []any
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		s, err := Create(ctx, tx, acct, time.Unix(1795573743, 0), CreateParams{BIN: "424242", ClearingDate: 1795500000,
 			Currency: "usd", NetTotalAmount: 123456})
 		if err != nil {

@@ -12,7 +12,7 @@ import (
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 // TestListViewMatchesRender checks that a token cut from its stored text
@@ -110,11 +110,7 @@ func TestStoredKeys(t *testing.T) {
 // store, record and answer the same.
 func TestUpdateStoredMatchesDecoded(t *testing.T) {
 	ctx := t.Context()
-	st, err := sqlite.Open(ctx, ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := sqlitetest.Memory(t)
 	acct := issuing.Account{ID: "acct_1"}
 	fp := "fp<&>"
 	created := time.Unix(1700000000, 0)
@@ -134,7 +130,7 @@ func TestUpdateStoredMatchesDecoded(t *testing.T) {
 	if _, ok := listView(inPlace); !ok {
 		t.Fatal("the stored copy would be decoded")
 	}
-	err = st.Update(ctx, func(tx store.Tx) error {
+	err := st.Update(ctx, func(tx store.Tx) error {
 		for id, data := range map[string][]byte{"intok_a": inPlace, "intok_b": reordered} {
 			if err := tx.Insert(ctx, &store.Object{Account: acct.ID, Kind: Kind, ID: id, Created: created.Unix(), Parent: "ic_1", Data: data}); err != nil {
 				return err

@@ -9,7 +9,7 @@ import (
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
-	"github.com/localissuing/localissuing/store/sqlite"
+	"github.com/localissuing/localissuing/store/sqlite/sqlitetest"
 )
 
 var testNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
@@ -17,14 +17,10 @@ var testNow = time.Date(2026, 11, 25, 15, 0, 0, 0, time.UTC)
 // newStore returns a store with an account and an active card in it.
 func newStore(t *testing.T) (store.Store, issuing.Account, *card.Card) {
 	t.Helper()
-	st, err := sqlite.Open(context.Background(), ":memory:")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = st.Close() })
+	st := sqlitetest.Memory(t)
 	acct := issuing.AccountForKey("sk_test_transaction_package", false)
 	var c *card.Card
-	err = st.Update(context.Background(), func(tx store.Tx) error {
+	err := st.Update(context.Background(), func(tx store.Tx) error {
 		name := "Jenny Rosen"
 		h, err := cardholder.Create(context.Background(), tx, acct, testNow.Unix(), cardholder.Params{Name: &name})
 		if err != nil {
