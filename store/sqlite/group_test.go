@@ -435,19 +435,30 @@ func TestFailingCallsDoNotHoldTheGroup(t *testing.T) {
 	}
 }
 
-// TestMembersJournalInMemory checks that a member of a group, which runs
-// in a savepoint, keeps the old pages it may have to restore in memory,
-// even when they outgrow SQLite's default for spilling them to a file
-// (the file cost two writes per page, a tenth of an authorization's
-// CPU), and that a member that fails after changing them all is undone
-// from there.
-func TestMembersJournalInMemory(t *testing.T) {
+// TestMembersJournal checks that a member of a group, which runs in a
+// savepoint, keeps the old pages it may have to restore in memory, even
+// when they outgrow SQLite's default for moving them to a file (the file
+// cost two writes per page, a tenth of an authorization's CPU), but not
+// past maxMemSubJournal; and that a member that fails after changing them
+// all again is undone from there.
+func TestMembersJournal(t *testing.T) {
+	tests := []struct {
+		name  string
+		pages int // documents of a page each that the members change
+		files int // sub-journal files the writer opens
+	}{
+		{"past SQLite's 64 KiB", 64, 0},
+		{"past maxMemSubJournal", maxMemSubJournal/4096 + 64, 1},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) { testMembersJournal(t, tc.pages, tc.files) })
+	}
+}
+
+func testMembersJournal(t *testing.T, n, files int) {
 	ctx := context.Background()
 	s, spy := openSpied(t)
 	defer s.Close()
-	// 64 pages of documents, well past the 64 KiB SQLite journals in
-	// memory by default.
-	const n = 64
 	doc := func(v string) []byte { return []byte(`{"pad":"` + strings.Repeat(v, 3000) + `"}`) }
 	err := s.Update(ctx, func(tx store.Tx) error {
 		for i := range n {
@@ -475,24 +486,30 @@ func TestMembersJournalInMemory(t *testing.T) {
 		}()
 		return done
 	}
+	// Failing members before and after one that succeeds: the first one
+	// fills the journal, the last one reuses it.
 	hold := make(chan struct{})
 	first := holdWriter(t, s, "ic_first", hold)
-	second := replaceAll("b", nil)
+	second := replaceAll("c", errFailed)
 	waitQueued(s, 1)
-	third := replaceAll("c", errFailed)
+	third := replaceAll("b", nil)
 	waitQueued(s, 2)
+	fourth := replaceAll("d", errFailed)
+	waitQueued(s, 3)
 	close(hold)
-	if err := errors.Join(<-first, <-second); err != nil {
+	if err := errors.Join(<-first, <-third); err != nil {
 		t.Fatal(err)
 	}
-	if err := <-third; !errors.Is(err, errFailed) {
-		t.Fatalf("the failing member returned %v", err)
+	for _, failed := range []<-chan error{second, fourth} {
+		if err := <-failed; !errors.Is(err, errFailed) {
+			t.Fatalf("a failing member returned %v", err)
+		}
 	}
 	for i := range n {
 		err := s.View(ctx, func(r store.Reader) error {
 			o, err := r.Get(ctx, "acct_1", "thing", fmt.Sprintf("thing_%d", i))
 			if err == nil && string(o.Data) != string(doc("b")) {
-				err = fmt.Errorf("%s is %.20s…, not the second member's", o.ID, o.Data)
+				err = fmt.Errorf("%s is %.20s…, not what the member that succeeded wrote", o.ID, o.Data)
 			}
 			return err
 		})
@@ -502,7 +519,7 @@ func TestMembersJournalInMemory(t *testing.T) {
 	}
 	spy.mu.Lock()
 	defer spy.mu.Unlock()
-	if spy.subjournals != 0 {
-		t.Errorf("the writer opened %d sub-journal files", spy.subjournals)
+	if spy.subjournals != files {
+		t.Errorf("the writer opened %d sub-journal files, want %d", spy.subjournals, files)
 	}
 }

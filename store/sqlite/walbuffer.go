@@ -47,7 +47,7 @@ type walBuffer struct{ vfs.VFS }
 
 func (v walBuffer) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
 	if flags&vfs.OPEN_SUBJOURNAL != 0 {
-		return openSubJournal(), flags, nil
+		return openSubJournal(v.VFS, flags), flags, nil
 	}
 	f, out, err := vfsutil.WrapOpen(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
@@ -55,7 +55,7 @@ func (v walBuffer) Open(name string, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag
 
 func (v walBuffer) OpenFilename(name *vfs.Filename, flags vfs.OpenFlag) (vfs.File, vfs.OpenFlag, error) {
 	if flags&vfs.OPEN_SUBJOURNAL != 0 {
-		return openSubJournal(), flags, nil
+		return openSubJournal(v.VFS, flags), flags, nil
 	}
 	f, out, err := vfsutil.WrapOpenFilename(v.VFS, name, flags)
 	return wrapWAL(f, flags, out, err)
