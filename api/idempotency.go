@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"time"
 
@@ -94,7 +95,11 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 			}
 			return tx.SaveIdempotency(c.Ctx, rec)
 		}); serr != nil {
-			s.log.Error("save idempotent error response", "request_id", c.RequestID, "err", serr)
+			level := slog.LevelError
+			if errors.Is(serr, context.Canceled) {
+				level = slog.LevelDebug // the client hung up first, as in errorResponse
+			}
+			s.log.Log(context.Background(), level, "save idempotent error response", "request_id", c.RequestID, "err", serr)
 		}
 	}
 	return status, body, err
