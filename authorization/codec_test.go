@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
@@ -26,13 +27,7 @@ func storedAuthorizations(tb testing.TB) (docs [][]byte, rendered []any) {
 	st := sqlitetest.Memory(tb)
 	acct := issuing.AccountForKey("sk_test_authorization_codec", false)
 	err := st.Update(ctx, func(tx store.Tx) error {
-		name := "Jenny Rosen"
-		h, err := cardholder.Create(ctx, tx, acct, testNow.Unix(), cardholder.Params{Name: &name})
-		if err != nil {
-			return err
-		}
-		active := card.StatusActive
-		c, err := card.Create(ctx, tx, acct, testNow, card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active,
+		c, err := cardtest.Active(ctx, tx, acct, testNow, cardholder.Params{}, card.CreateParams{
 			SpendingControls: &issuing.SpendingControls{SpendingLimits: []issuing.SpendingLimit{{Amount: 5000, Interval: "daily"}}}})
 		if err != nil {
 			return err

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -26,15 +27,13 @@ func newFixture(t *testing.T) *fixture {
 	st := sqlitetest.Memory(t)
 	f := &fixture{t: t, st: st, acct: issuing.AccountForKey("sk_test_authorization_package", false)}
 	f.update(func(ctx context.Context, tx store.Tx) error {
-		name, phone := "Jenny Rosen", "+18008675309"
-		h, err := cardholder.Create(ctx, tx, f.acct, testNow.Unix(), cardholder.Params{Name: &name, PhoneNumber: &phone})
+		phone := "+18008675309"
+		c, err := cardtest.Active(ctx, tx, f.acct, testNow, cardholder.Params{PhoneNumber: &phone}, card.CreateParams{})
 		if err != nil {
 			return err
 		}
-		active := card.StatusActive
-		c, err := card.Create(ctx, tx, f.acct, testNow, card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active})
 		f.card = c.ID
-		return err
+		return nil
 	})
 	return f
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/document/documenttest"
 	"github.com/localissuing/localissuing/issuing"
@@ -26,12 +27,7 @@ func renderedDisputes(t *testing.T) []any {
 	now := time.Unix(1795573743, 0)
 	var out []any
 	err := st.Update(ctx, func(tx store.Tx) error {
-		name, active := "Jenny Rosen", card.StatusActive
-		h, err := cardholder.Create(ctx, tx, acct, now.Unix(), cardholder.Params{Name: &name})
-		if err != nil {
-			return err
-		}
-		c, err := card.Create(ctx, tx, acct, now, card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active})
+		c, err := cardtest.Active(ctx, tx, acct, now, cardholder.Params{}, card.CreateParams{})
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 
 	"github.com/localissuing/localissuing/authorization"
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/event"
 	"github.com/localissuing/localissuing/issuing"
@@ -32,13 +33,8 @@ func TestRecover(t *testing.T) {
 		var id string
 		err := st.Update(ctx, func(tx store.Tx) error {
 			if cardID == "" {
-				name, phone := "Jenny Rosen", "+18008675309"
-				h, err := cardholder.Create(ctx, tx, acct, clock.Now().Unix(), cardholder.Params{Name: &name, PhoneNumber: &phone})
-				if err != nil {
-					return err
-				}
-				active := card.StatusActive
-				c, err := card.Create(ctx, tx, acct, clock.Now(), card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active})
+				phone := "+18008675309"
+				c, err := cardtest.Active(ctx, tx, acct, clock.Now(), cardholder.Params{PhoneNumber: &phone}, card.CreateParams{})
 				if err != nil {
 					return err
 				}

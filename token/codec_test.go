@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/document/documenttest"
@@ -28,12 +29,7 @@ func renderedTokens(t *testing.T) (tokens, stored []any) {
 	now := time.Unix(1795573743, 0)
 	str := func(s string) *string { return &s }
 	err := st.Update(ctx, func(tx store.Tx) error {
-		name, active := "Jenny Rosen", card.StatusActive
-		h, err := cardholder.Create(ctx, tx, acct, now.Unix(), cardholder.Params{Name: &name})
-		if err != nil {
-			return err
-		}
-		c, err := card.Create(ctx, tx, acct, now, card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active})
+		c, err := cardtest.Active(ctx, tx, acct, now, cardholder.Params{}, card.CreateParams{})
 		if err != nil {
 			return err
 		}

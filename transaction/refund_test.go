@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/localissuing/localissuing/card"
+	"github.com/localissuing/localissuing/card/cardtest"
 	"github.com/localissuing/localissuing/cardholder"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
@@ -21,13 +22,8 @@ func newStore(t *testing.T) (store.Store, issuing.Account, *card.Card) {
 	acct := issuing.AccountForKey("sk_test_transaction_package", false)
 	var c *card.Card
 	err := st.Update(context.Background(), func(tx store.Tx) error {
-		name := "Jenny Rosen"
-		h, err := cardholder.Create(context.Background(), tx, acct, testNow.Unix(), cardholder.Params{Name: &name})
-		if err != nil {
-			return err
-		}
-		active := card.StatusActive
-		c, err = card.Create(context.Background(), tx, acct, testNow, card.CreateParams{Cardholder: &h.ID, Currency: "usd", Type: "virtual", Status: &active})
+		var err error
+		c, err = cardtest.Active(context.Background(), tx, acct, testNow, cardholder.Params{}, card.CreateParams{})
 		return err
 	})
 	if err != nil {
