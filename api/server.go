@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -325,6 +326,10 @@ func (s *Server) writeError(w http.ResponseWriter, requestID string, err error) 
 
 // writeJSON writes a response whose headers setHeaders set.
 func writeJSON(w http.ResponseWriter, status int, body []byte) {
+	// Stripe sends every answer with its length. Without it net/http sends
+	// an answer of more than 2 KB in chunks, and ends it with one more write
+	// to the connection.
+	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.WriteHeader(status)
 	_, _ = w.Write(body)
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -69,7 +70,8 @@ func (s *testServer) id(w *httptest.ResponseRecorder) string {
 }
 
 // TestResponseHeaders pins the headers of each kind of answer, every one
-// of them: the same set on success and on error, Stripe-Version echoing
+// of them: the same set on success and on error, Content-Length the
+// body's, Stripe-Version echoing
 // the client's, the idempotency headers only where they belong, and no
 // Stripe-Version on an unknown route.
 func TestResponseHeaders(t *testing.T) {
@@ -82,6 +84,7 @@ func TestResponseHeaders(t *testing.T) {
 		"Cache-Control":  "no-cache, no-store",
 		"Stripe-Version": issuing.APIVersion,
 		"Request-Id":     "req_",
+		"Content-Length": "len",
 	}
 	with := func(extra map[string]string) map[string]string {
 		m := map[string]string{}
@@ -101,7 +104,7 @@ func TestResponseHeaders(t *testing.T) {
 		name   string
 		w      *httptest.ResponseRecorder
 		status int
-		want   map[string]string // "req_" stands for any request id
+		want   map[string]string // "req_" stands for any request id, "len" for the body's length
 	}{
 		{"retrieve", do("GET", "/v1/issuing/tokens/"+tok, ""), 200, base},
 		{"list", do("GET", "/v1/issuing/tokens?card="+card+"&limit=10", ""), 200, base},
@@ -132,7 +135,9 @@ func TestResponseHeaders(t *testing.T) {
 					t.Errorf("%s: %q, want one value", k, values)
 				case v == "req_" && !requestID.MatchString(values[0]):
 					t.Errorf("%s: %q is not a request id", k, values[0])
-				case v != "req_" && values[0] != v:
+				case v == "len" && values[0] != strconv.Itoa(tc.w.Body.Len()):
+					t.Errorf("%s: %q, want the body's %d bytes", k, values[0], tc.w.Body.Len())
+				case v != "req_" && v != "len" && values[0] != v:
 					t.Errorf("%s: %q, want %q", k, values[0], v)
 				}
 			}

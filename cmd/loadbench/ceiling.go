@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -34,6 +35,7 @@ const (
 func ceilingHandler(bodies map[string][]byte) http.Handler {
 	mux := http.NewServeMux()
 	for pattern, body := range bodies {
+		length := strconv.Itoa(len(body))
 		mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 			// Read the body as a real server must, and nothing more.
 			_, _ = io.Copy(io.Discard, io.LimitReader(r.Body, 1<<20))
@@ -42,6 +44,7 @@ func ceilingHandler(bodies map[string][]byte) http.Handler {
 			h.Set("Stripe-Version", issuing.APIVersion)
 			h.Set("Content-Type", "application/json")
 			h.Set("Cache-Control", "no-cache, no-store")
+			h.Set("Content-Length", length)
 			w.WriteHeader(http.StatusOK)
 			_, _ = w.Write(body)
 		})

@@ -9,7 +9,8 @@ import (
 )
 
 func TestCeilingAnswers(t *testing.T) {
-	body := []byte(`{"id": "intok_1", "object": "issuing.token"}` + "\n")
+	// Longer than net/http buffers before it sends an answer in chunks.
+	body := []byte(`{"id": "intok_1", "object": "issuing.token", "metadata": {"note": "` + strings.Repeat("x", 5000) + `"}}` + "\n")
 	srv := httptest.NewServer(ceilingHandler(map[string][]byte{routeRetrieve: body, routeUpdate: body}))
 	defer srv.Close()
 	for _, c := range []struct {
@@ -33,8 +34,8 @@ func TestCeilingAnswers(t *testing.T) {
 		if resp.StatusCode != c.status {
 			t.Errorf("%s %s: status %d, want %d", c.method, c.path, resp.StatusCode, c.status)
 		}
-		if c.status == 200 && (string(got) != string(body) || resp.Header.Get("Request-Id") == "") {
-			t.Errorf("%s %s: body %q, Request-Id %q", c.method, c.path, got, resp.Header.Get("Request-Id"))
+		if c.status == 200 && (string(got) != string(body) || resp.Header.Get("Request-Id") == "" || resp.ContentLength != int64(len(body))) {
+			t.Errorf("%s %s: body %q, Request-Id %q, Content-Length %d", c.method, c.path, got, resp.Header.Get("Request-Id"), resp.ContentLength)
 		}
 	}
 }
