@@ -582,15 +582,28 @@ func (s *Store) failGroup(err error) {
 	close(g.done)
 }
 
+// pruneBatch is how many idempotency records one transaction of
+// PruneIdempotency deletes. An hour of a busy suite's keys can be hundreds
+// of thousands: deleted in one statement, they held the write connection,
+// and every write waiting for it, for seconds (300,000 for 2.4 s).
+var pruneBatch = 1000
+
 // PruneIdempotency deletes the idempotency records created before the
-// given Unix time.
+// given Unix time, a batch per Update, so that other writes go on between
+// batches.
 func (s *Store) PruneIdempotency(ctx context.Context, before int64) error {
-	err := s.Update(ctx, func(tx store.Tx) error {
-		_, err := tx.(*writer).c.exec(ctx, sqlPruneIdem, before)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("sqlite: prune idempotency: %w", err)
+	for {
+		var n int64
+		err := s.Update(ctx, func(tx store.Tx) error {
+			var err error
+			n, err = tx.(*writer).c.exec(ctx, sqlPruneIdem, before, pruneBatch)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("sqlite: prune idempotency: %w", err)
+		}
+		if n < int64(pruneBatch) {
+			return nil
+		}
 	}
-	return nil
 }

@@ -506,3 +506,51 @@ func TestValidJSONIsSQLites(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestPruneInBatches checks that pruning many idempotency records takes
+// several commits, so that other writes are not held up behind it, and
+// that all of them go, and no newer one.
+func TestPruneInBatches(t *testing.T) {
+	defer func(n int) { pruneBatch = n }(pruneBatch)
+	pruneBatch = 3
+	s := openTest(t, filepath.Join(t.TempDir(), "test.db"))
+	t.Cleanup(func() { _ = s.Close() })
+	ctx := t.Context()
+	var keys []string
+	err := s.Update(ctx, func(tx store.Tx) error {
+		for i := range 12 {
+			created := int64(1000)
+			if i >= 10 {
+				created = 3000
+			}
+			key := fmt.Sprintf("key-%d", i)
+			keys = append(keys, key)
+			rec := store.IdempotencyRecord{Account: "acct_1", Key: key, Method: "POST", Path: "/v1/issuing/cards",
+				Fingerprint: "f", Status: 200, Body: []byte("{}"), RequestID: "req_1", Created: created}
+			if err := tx.SaveIdempotency(ctx, rec); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	commits := countCommits(s)
+	if err := s.PruneIdempotency(ctx, 2000); err != nil {
+		t.Fatalf("PruneIdempotency: %v", err)
+	}
+	// 10 records, 3 a batch: 3, 3, 3, then 1, which shows the end.
+	if got := commits.Load(); got != 4 {
+		t.Errorf("pruning took %d commits, want 4", got)
+	}
+	for i, key := range keys {
+		err := s.View(ctx, func(rd store.Reader) error {
+			_, err := rd.Idempotency(ctx, "acct_1", key)
+			return err
+		})
+		if kept := i >= 10; kept != (err == nil) {
+			t.Errorf("%s: kept %v, want %v (err %v)", key, err == nil, kept, err)
+		}
+	}
+}

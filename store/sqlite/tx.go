@@ -45,7 +45,9 @@ const (
 			fingerprint = excluded.fingerprint, status = excluded.status,
 			body = excluded.body, request_id = excluded.request_id,
 			created = excluded.created`
-	sqlPruneIdem = `DELETE FROM idempotency WHERE created < ?`
+	// The oldest first, by the index on created.
+	sqlPruneIdem = `DELETE FROM idempotency WHERE rowid IN
+		(SELECT rowid FROM idempotency WHERE created < ? LIMIT ?)`
 )
 
 // reader implements store.Reader on a connection in a transaction.
