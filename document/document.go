@@ -70,7 +70,9 @@ type Meta struct {
 	Parent  string // the owner lists filter on, if any
 }
 
-// Save writes v as a new object (insert) or over the existing one.
+// Save writes v as a new object (insert) or over the existing one. A new
+// object's id is one drawn at random (issuing.NewID), so it is inserted
+// with store.Tx.InsertNew.
 func Save(ctx context.Context, tx store.Tx, acct issuing.Account, k Kind, m Meta, v any, insert bool) error {
 	data, err := Marshal(v)
 	if err != nil {
@@ -78,7 +80,7 @@ func Save(ctx context.Context, tx store.Tx, acct issuing.Account, k Kind, m Meta
 	}
 	obj := store.Object{Account: acct.ID, Kind: k.Name, ID: m.ID, Created: m.Created, Parent: m.Parent, Data: data}
 	if insert {
-		err = tx.Insert(ctx, &obj)
+		err = tx.InsertNew(ctx, &obj)
 	} else {
 		err = tx.Replace(ctx, obj)
 	}

@@ -153,7 +153,7 @@ func recordJSON(ctx context.Context, tx store.Tx, acct issuing.Account, created 
 	}
 	e.stored = data
 	obj := store.Object{Account: acct.ID, Kind: Kind, ID: e.ID, Created: created, Data: data}
-	if err := tx.Insert(ctx, &obj); err != nil {
+	if err := tx.InsertNew(ctx, &obj); err != nil {
 		return nil, fmt.Errorf("event %s: store: %w", typ, err)
 	}
 	if err := enqueue(ctx, tx, acct.ID, e, to); err != nil {

@@ -187,6 +187,8 @@ func (tx *memTx) Idempotency(ctx context.Context, account, key string) (store.Id
 	return rec, nil
 }
 
+func (tx *memTx) InsertNew(ctx context.Context, obj *store.Object) error { return tx.Insert(ctx, obj) }
+
 func (tx *memTx) Insert(ctx context.Context, obj *store.Object) error {
 	if _, dup := tx.s.byID[obj.ID]; dup {
 		return fmt.Errorf("insert %s: %w", obj.ID, store.ErrDuplicate)

@@ -146,6 +146,13 @@ type Tx interface {
 	// Insert adds a new object and sets its Seq. It returns ErrDuplicate if
 	// the id exists.
 	Insert(ctx context.Context, obj *Object) error
+	// InsertNew is Insert for an object whose id was just drawn at random
+	// (issuing.NewID), which no object can have yet. The engine may write
+	// it later in the transaction, with others, so a clash of ids, should
+	// one ever happen, fails the transaction rather than this call. The
+	// object is visible to the transaction's own reads at once all the
+	// same. The caller must not modify obj.Data afterwards.
+	InsertNew(ctx context.Context, obj *Object) error
 	// Replace overwrites the Data and Parent of an existing object (matched
 	// by account, kind and id). It returns ErrNotFound if there is none.
 	// The engine may keep obj.Data (a cache does): the caller must not

@@ -49,6 +49,8 @@ func (b *bufferTx) Insert(_ context.Context, obj *store.Object) error {
 	return nil
 }
 
+func (b *bufferTx) InsertNew(ctx context.Context, obj *store.Object) error { return b.Insert(ctx, obj) }
+
 // seededKinds are the kinds that seeding writes; the database starts empty,
 // so a list of any other kind (the webhook endpoints that event.record
 // looks up) is rightly empty.

@@ -62,6 +62,11 @@ type Store struct {
 
 	// written is what the open group's members wrote, for the cache.
 	written writeSet
+	// pending are the rows InsertNew left to write (see pending.go), and
+	// nextSeq the seq of the next inserted object.
+	pending     pendingRows
+	pendingArgs []any // kept from flush to flush
+	nextSeq     int64
 
 	cache  *cache       // see cache.go
 	reruns atomic.Int64 // Views run again for a stale cached read, for tests
@@ -141,6 +146,9 @@ func (s *Store) open(ctx context.Context, readers int) error {
 	s.w = w
 	// The schema is in place before any reader looks.
 	if err := migrate(ctx, w); err != nil {
+		return err
+	}
+	if err := s.loadNextSeq(ctx); err != nil {
 		return err
 	}
 	for range readers {
@@ -489,6 +497,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 		// Nothing of fn's is written: the group is as it was.
 		return nil, fmt.Errorf("sqlite: update: %w", err)
 	}
+	s.pending.beginMember()
 	done := false
 	defer func() {
 		if !done { // fn panicked
@@ -510,6 +519,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 			s.failGroup(errRolledBack)
 		} else {
 			s.written.reset()
+			s.pending.reset()
 		}
 		return nil, errRolledBack
 	}
@@ -534,6 +544,7 @@ func (s *Store) runMember(ctx context.Context, fn func(store.Tx) error) (g *grou
 // before fn fails as a whole. Only the leader calls it.
 func (s *Store) undoMember(g *group) {
 	s.written.undoMember()
+	s.pending.undoMember()
 	c := s.w
 	if g == nil {
 		c.end()
@@ -552,6 +563,10 @@ func (s *Store) undoMember(g *group) {
 // owner of the write connection calls it.
 func (s *Store) commitGroup() {
 	g := s.group
+	if err := s.flushPending(context.Background()); err != nil {
+		s.failGroup(err)
+		return
+	}
 	changed := !s.written.empty()
 	if changed {
 		s.cache.beginCommit()
@@ -567,6 +582,7 @@ func (s *Store) commitGroup() {
 		return
 	}
 	s.written.reset()
+	s.pending.reset()
 	s.group = nil
 	close(g.done)
 }
@@ -576,6 +592,7 @@ func (s *Store) commitGroup() {
 func (s *Store) failGroup(err error) {
 	g := s.group
 	s.written.reset()
+	s.pending.reset()
 	s.w.end()
 	s.group = nil
 	g.err = err

@@ -20,8 +20,9 @@ const (
 	// A taken id inserts no row. No RETURNING: SQLite runs such a
 	// statement to the end into a temporary table before returning a
 	// row, which cost a third of an insert; the connection has the seq.
-	sqlInsert = `INSERT INTO objects (id, account, kind, created, parent, data)
-		VALUES (?, ?, ?, ?, ?, ?)
+	// The seq is the Store's next (see pending.go).
+	sqlInsert = `INSERT INTO objects (seq, id, account, kind, created, parent, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (id) DO NOTHING`
 	sqlReplace = `UPDATE objects SET parent = ?, data = ?
 		WHERE id = ? AND account = ? AND kind = ?`
@@ -102,6 +103,9 @@ type writer struct {
 // which is what the cache holds.
 func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Object, error) {
 	if w.s.written.wrote(id) {
+		if err := w.flushFor(ctx, id); err != nil {
+			return store.Object{}, err
+		}
 		return w.reader.Get(ctx, account, kind, id)
 	}
 	gen := w.s.cache.generation()
@@ -117,6 +121,11 @@ func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Objec
 
 // List reads the cache under the same condition as Get, for kinds.
 func (w *writer) List(ctx context.Context, q store.Query) (store.Page, error) {
+	if w.s.pending.holdsKind(q.Account, q.Kind) {
+		if err := w.s.flushPending(ctx); err != nil {
+			return store.Page{}, err
+		}
+	}
 	key, cacheable := pageKey(q)
 	if !cacheable || w.s.written.wroteKind(q.Account, q.Kind) {
 		return w.reader.List(ctx, q)
@@ -156,14 +165,17 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 	if !validJSON(obj.Data) {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, errNotJSON)
 	}
-	n, err := w.c.exec(ctx, sqlInsert, obj.ID, obj.Account, obj.Kind, obj.Created, obj.Parent, text(obj.Data))
+	// An object InsertNew added has an id no other can have: no pending
+	// row can make this one a duplicate.
+	seq := w.s.takeSeq()
+	n, err := w.c.exec(ctx, sqlInsert, seq, obj.ID, obj.Account, obj.Kind, obj.Created, obj.Parent, text(obj.Data))
 	if err != nil {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, err)
 	}
 	if n == 0 {
 		return fmt.Errorf("sqlite: insert %s %s: %w", obj.Kind, obj.ID, store.ErrDuplicate)
 	}
-	obj.Seq = w.c.db.LastInsertRowID()
+	obj.Seq = seq
 	w.s.written.record(objectWrite{obj: *obj, inserted: true})
 	return nil
 }
@@ -171,6 +183,9 @@ func (w *writer) Insert(ctx context.Context, obj *store.Object) error {
 func (w *writer) Replace(ctx context.Context, obj store.Object) error {
 	if !validJSON(obj.Data) {
 		return fmt.Errorf("sqlite: replace %s %s: %w", obj.Kind, obj.ID, errNotJSON)
+	}
+	if err := w.flushFor(ctx, obj.ID); err != nil {
+		return err
 	}
 	var n int64
 	var err error
@@ -191,6 +206,9 @@ func (w *writer) Replace(ctx context.Context, obj store.Object) error {
 }
 
 func (w *writer) Delete(ctx context.Context, account, kind, id string) error {
+	if err := w.flushFor(ctx, id); err != nil {
+		return err
+	}
 	n, err := w.c.exec(ctx, sqlDelete, id, account, kind)
 	if err := changed(n, err, "delete", kind, id); err != nil {
 		return err

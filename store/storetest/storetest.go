@@ -34,6 +34,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Delete", testDelete},
 		{"DeleteNotFound", testDeleteNotFound},
 		{"SeqIncreases", testSeqIncreases},
+		{"InsertNew", testInsertNew},
 		{"AccountIsolation", testAccountIsolation},
 		{"ListNewestFirst", testListNewestFirst},
 		{"ListInTx", testListInTx},
