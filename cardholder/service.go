@@ -168,7 +168,7 @@ func save(ctx context.Context, tx store.Tx, acct issuing.Account, ch *Cardholder
 	}
 	obj := store.Object{Account: acct.ID, Kind: Kind, ID: ch.ID, Created: ch.Created, Data: data}
 	if insert {
-		err = tx.Insert(ctx, &obj)
+		err = tx.InsertNew(ctx, &obj) // a new id, drawn at random
 	} else {
 		err = tx.Replace(ctx, obj)
 	}

@@ -95,7 +95,7 @@ func insertAttempt(ctx context.Context, tx store.Tx, account string, a *Attempt)
 		return fmt.Errorf("encode webhook attempt: %w", err)
 	}
 	obj := store.Object{Account: account, Kind: AttemptKind, ID: a.ID, Created: a.Created, Parent: a.Event, Data: data}
-	if err := tx.Insert(ctx, &obj); err != nil {
+	if err := tx.InsertNew(ctx, &obj); err != nil { // a new id, drawn at random
 		return fmt.Errorf("store webhook attempt for %s: %w", a.Event, err)
 	}
 	return nil

@@ -137,7 +137,7 @@ func save(ctx context.Context, tx store.Tx, acct issuing.Account, s *Settlement,
 	}
 	obj := store.Object{Account: acct.ID, Kind: Kind, ID: s.ID, Created: s.Created, Data: data}
 	if insert {
-		err = tx.Insert(ctx, &obj)
+		err = tx.InsertNew(ctx, &obj) // a new id, drawn at random
 	} else {
 		err = tx.Replace(ctx, obj)
 	}

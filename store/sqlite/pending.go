@@ -12,11 +12,12 @@ import (
 // Objects given to InsertNew (every event, above all) wait in the Store's
 // pending rows and are written together: one INSERT of up to 32 rows costs
 // about half of what the same rows cost inserted one by one, the
-// statement's own work being shared, and the rows of a group written
-// outside any member's savepoint copy no pages into its journal. They are
-// written before the group commits, and before any statement that could
-// see them runs: a read of their id or their kind, or a change of their
-// id.
+// statement's own work being shared. (SQLite still copies the pages such
+// a statement changes into a statement journal, as it must for any
+// multi-row INSERT into a table with an INTEGER PRIMARY KEY, whatever its
+// conflict clause.) They are written before the group commits, and
+// before any statement that could see them runs: a read of their id, a
+// list they could be in, a change of their id.
 //
 // Every insert takes its seq from nextSeq, so that the rows written late
 // keep the order in which they were inserted among all the others.
@@ -62,10 +63,15 @@ func (p *pendingRows) holds(id string) bool {
 	return false
 }
 
-// holdsKind tells whether an unwritten row is of that account and kind.
-func (p *pendingRows) holdsKind(account, kind string) bool {
+// holdsListed tells whether an unwritten row could be in q's list: one
+// of its account and kind, and of its parent if it names one. An
+// authorization lists its card's earlier authorizations: were the rows
+// of every card written then, each member after the first would write
+// the one before it's.
+func (p *pendingRows) holdsListed(q store.Query) bool {
 	for i := p.flushed; i < len(p.rows); i++ {
-		if p.rows[i].Kind == kind && p.rows[i].Account == account {
+		o := &p.rows[i]
+		if o.Kind == q.Kind && o.Account == q.Account && (q.Parent == "" || o.Parent == q.Parent) {
 			return true
 		}
 	}

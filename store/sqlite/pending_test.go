@@ -171,3 +171,97 @@ func ids(objs []store.Object) []string {
 	}
 	return out
 }
+
+// TestPendingRowsWrittenInParts checks rows written in statements of every
+// size, some early for a list, in a file and in a memory database: all of
+// them committed, in the order they were added.
+func TestPendingRowsWrittenInParts(t *testing.T) {
+	for _, path := range []string{"file", memoryPath} {
+		t.Run(path, func(t *testing.T) {
+			if path == "file" {
+				path = filepath.Join(t.TempDir(), "parts.db")
+			}
+			s := openTest(t, path)
+			defer func() { _ = s.Close() }()
+			ctx := t.Context()
+			var want []string
+			err := s.Update(ctx, func(tx store.Tx) error {
+				for i := range 77 {
+					id := fmt.Sprintf("evt_%02d", i)
+					if err := tx.InsertNew(ctx, event(id)); err != nil {
+						return err
+					}
+					want = append([]string{id}, want...)
+					if i == 39 {
+						// 40 rows: 32 and 8, written for the list.
+						page, err := tx.List(ctx, store.Query{Account: "acct_1", Kind: "event", Limit: 100})
+						if err != nil {
+							return err
+						}
+						if got := ids(page.Objects); !slices.Equal(got, want) {
+							t.Errorf("listed %v, want %v", got, want)
+						}
+					}
+				}
+				return nil // 37 more at the commit: 32, 4 and 1
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = s.View(ctx, func(r store.Reader) error {
+				page, err := r.List(ctx, store.Query{Account: "acct_1", Kind: "event", Limit: 100})
+				if got := ids(page.Objects); err == nil && !slices.Equal(got, want) {
+					t.Errorf("committed %v, want %v", got, want)
+				}
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
+// TestPendingRowsListedByParent checks that a list by parent writes the
+// waiting rows only when one of them has that parent.
+func TestPendingRowsListedByParent(t *testing.T) {
+	s := openTest(t, filepath.Join(t.TempDir(), "parent.db"))
+	defer func() { _ = s.Close() }()
+	ctx := t.Context()
+	withParent := func(id, parent string) *store.Object {
+		o := event(id)
+		o.Kind, o.Parent = "issuing.authorization", parent
+		return o
+	}
+	err := s.Update(ctx, func(tx store.Tx) error {
+		steps := []struct {
+			add     *store.Object
+			parent  string // of the list
+			listed  []string
+			written int // rows written after the list
+		}{
+			{withParent("iauth_1", "ic_1"), "ic_2", nil, 0},
+			{withParent("iauth_2", "ic_2"), "ic_1", []string{"iauth_1"}, 2},
+			{withParent("iauth_3", "ic_3"), "", []string{"iauth_3", "iauth_2", "iauth_1"}, 3},
+		}
+		for _, st := range steps {
+			if err := tx.InsertNew(ctx, st.add); err != nil {
+				return err
+			}
+			page, err := tx.List(ctx, store.Query{Account: "acct_1", Kind: "issuing.authorization", Parent: st.parent, Limit: 10})
+			if err != nil {
+				return err
+			}
+			if got := ids(page.Objects); !slices.Equal(got, st.listed) && len(got)+len(st.listed) > 0 {
+				t.Errorf("after %s, listed %v of %q, want %v", st.add.ID, got, st.parent, st.listed)
+			}
+			if s.pending.flushed != st.written {
+				t.Errorf("after %s and a list of %q, %d rows written, want %d", st.add.ID, st.parent, s.pending.flushed, st.written)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

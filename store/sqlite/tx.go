@@ -121,7 +121,7 @@ func (w *writer) Get(ctx context.Context, account, kind, id string) (store.Objec
 
 // List reads the cache under the same condition as Get, for kinds.
 func (w *writer) List(ctx context.Context, q store.Query) (store.Page, error) {
-	if w.s.pending.holdsKind(q.Account, q.Kind) {
+	if w.s.pending.holdsListed(q) {
 		if err := w.s.flushPending(ctx); err != nil {
 			return store.Page{}, err
 		}
