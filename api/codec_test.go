@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"log/slog"
@@ -27,7 +28,7 @@ func TestCodec(t *testing.T) {
 		issuing.LockTimeout("objects"),
 		errors.New("disk on fire"),
 	} {
-		_, body := errorResponse(log, "req_1", err)
+		_, body := errorResponse(context.Background(), log, "req_1", err)
 		bodies = append(bodies, body)
 	}
 	documenttest.CheckMarshal(t, func() any { return new(errorBody) }, bodies...)

@@ -50,8 +50,8 @@ func statusAndType(k issuing.Kind) (int, string) {
 
 // errorResponse turns any error into a status and Stripe error body. Errors
 // that are not *issuing.Error are logged and reported without their text:
-// internal details never reach a client.
-func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBody) {
+// internal details never reach a client. ctx is the request's.
+func errorResponse(ctx context.Context, log *slog.Logger, requestID string, err error) (int, errorBody) {
 	if errors.Is(err, store.ErrConflict) {
 		// A transaction that lost to a concurrent one: nothing was
 		// written, and the SDKs retry a lock_timeout.
@@ -60,7 +60,7 @@ func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBod
 	}
 	e, ok := issuing.AsError(err)
 	if !ok || e.Kind == issuing.KindInternal {
-		if errors.Is(err, context.Canceled) {
+		if canceled(ctx, err) {
 			// The client hung up (or the server is stopping) while its
 			// request waited or ran: nothing is wrong here, and no one
 			// reads the answer. Nothing was committed for it.
@@ -79,4 +79,10 @@ func errorResponse(log *slog.Logger, requestID string, err error) (int, errorBod
 		f.DocURL = "https://stripe.com/docs/error-codes/" + strings.ReplaceAll(e.Code, "_", "-")
 	}
 	return status, errorBody{Error: f}
+}
+
+// canceled tells whether err is the request's context ending (its client
+// hung up), rather than some other context's.
+func canceled(ctx context.Context, err error) bool {
+	return errors.Is(err, context.Canceled) && ctx.Err() != nil
 }

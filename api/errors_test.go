@@ -27,7 +27,7 @@ func TestErrorResponse(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			status, body := errorResponse(slog.New(slog.DiscardHandler), "req_1", tc.err)
+			status, body := errorResponse(context.Background(), slog.New(slog.DiscardHandler), "req_1", tc.err)
 			if status != tc.status || body.Error.Type != tc.typ || body.Error.Code != tc.code {
 				t.Errorf("errorResponse = %d %+v, want %d %s %s", status, body.Error, tc.status, tc.typ, tc.code)
 			}
@@ -37,21 +37,26 @@ func TestErrorResponse(t *testing.T) {
 
 // TestCanceledRequestIsNoInternalError checks that a request whose client
 // hung up is not logged as an internal error: a test suite that times out
-// its calls would fill the server's log with them.
+// its calls would fill the server's log with them. A cancellation that is
+// not the request's is one.
 func TestCanceledRequestIsNoInternalError(t *testing.T) {
+	hungUp, cancel := context.WithCancel(context.Background())
+	cancel()
 	tests := []struct {
 		name  string
+		ctx   context.Context // the request's
 		err   error
 		level slog.Level
 	}{
-		{"client hung up", fmt.Errorf("sqlite: update: %w", context.Canceled), slog.LevelDebug},
-		{"internal", errors.New("disk on fire"), slog.LevelError},
+		{"client hung up", hungUp, fmt.Errorf("sqlite: update: %w", context.Canceled), slog.LevelDebug},
+		{"another context canceled", context.Background(), fmt.Errorf("sqlite: update: %w", context.Canceled), slog.LevelError},
+		{"internal", context.Background(), errors.New("disk on fire"), slog.LevelError},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			var logged []slog.Level
 			log := slog.New(levelRecorder{&logged})
-			if status, _ := errorResponse(log, "req_1", tc.err); status != http.StatusInternalServerError {
+			if status, _ := errorResponse(tc.ctx, log, "req_1", tc.err); status != http.StatusInternalServerError {
 				t.Errorf("status %d, want 500", status)
 			}
 			if len(logged) != 1 || logged[0] != tc.level {

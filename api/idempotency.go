@@ -82,7 +82,7 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 		// The request ran and failed for a reason the client must see again
 		// on a retry, as Stripe does. Internal failures are not saved, so a
 		// retry can succeed.
-		status, body := errorResponse(s.log, c.RequestID, e)
+		status, body := errorResponse(c.Ctx, s.log, c.RequestID, e)
 		rec.Status = status
 		rec.Body, _ = marshal(body)
 		if serr := s.store.Update(c.Ctx, func(tx store.Tx) error {
@@ -96,7 +96,7 @@ func (s *Server) runWrite(c *Call, op *spec.Op, fn WriteFunc) (int, []byte, erro
 			return tx.SaveIdempotency(c.Ctx, rec)
 		}); serr != nil {
 			level := slog.LevelError
-			if errors.Is(serr, context.Canceled) {
+			if canceled(c.Ctx, serr) {
 				level = slog.LevelDebug // the client hung up first, as in errorResponse
 			}
 			s.log.Log(context.Background(), level, "save idempotent error response", "request_id", c.RequestID, "err", serr)

@@ -209,7 +209,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op *spec.Op, run 
 	setHeaders(w.Header(), requestID, stripeVersion(r))
 	c, err := s.newCall(r, op, requestID)
 	if err != nil {
-		s.writeError(w, requestID, err)
+		s.writeError(r.Context(), w, requestID, err)
 		return
 	}
 	status, body, err := run(c)
@@ -225,7 +225,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, op *spec.Op, run 
 		h.Set("Idempotency-Key", c.IdempotencyKey)
 	}
 	if err != nil {
-		s.writeError(w, requestID, err)
+		s.writeError(r.Context(), w, requestID, err)
 		return
 	}
 	writeJSON(w, status, body)
@@ -313,13 +313,13 @@ func (s *Server) unknownRoute(w http.ResponseWriter, r *http.Request) {
 	h.Set("Request-Id", requestID)
 	h.Set("Content-Type", "application/json")
 	h.Set("Cache-Control", "no-cache, no-store")
-	s.writeError(w, requestID, &issuing.Error{Kind: issuing.KindNotFound, Message: fmt.Sprintf(
+	s.writeError(r.Context(), w, requestID, &issuing.Error{Kind: issuing.KindNotFound, Message: fmt.Sprintf(
 		"Unrecognized request URL (%s: %s). Please see https://stripe.com/docs or we can help at https://support.stripe.com/.",
 		r.Method, r.URL.Path)})
 }
 
-func (s *Server) writeError(w http.ResponseWriter, requestID string, err error) {
-	status, body := errorResponse(s.log, requestID, err)
+func (s *Server) writeError(ctx context.Context, w http.ResponseWriter, requestID string, err error) {
+	status, body := errorResponse(ctx, s.log, requestID, err)
 	b, _ := marshal(body)
 	writeJSON(w, status, b)
 }
