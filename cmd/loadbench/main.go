@@ -56,7 +56,7 @@ func main() {
 	flag.IntVar(&o.threads, "threads", 2, "wrk threads (at most one per connection)")
 	flag.IntVar(&o.tokens, "tokens", 1_000, "tokens in the database of the load runs, and the small database of the scale runs")
 	flag.IntVar(&o.large, "large", 1_000_000, "tokens in the large database of the scale runs; 0 skips them")
-	flag.IntVar(&o.shipPerRun, "ship-per-run", 0, "pending physical cards seeded for each ship run, each shipped once; 0 means 10,000 a second of -duration")
+	flag.IntVar(&o.shipPerRun, "ship-per-run", 0, "pending physical cards seeded for each ship run, each shipped once; 0 means 20,000 a second of -duration")
 	flag.IntVar(&o.starts, "starts", 5, "start-up timings per server")
 	flag.StringVar(&o.workloads, "workloads", "retrieve,list,update,ship,authorize", "comma-separated workloads to run")
 	flag.StringVar(&o.profileDir, "profile", "", "directory to save CPU profiles of localissuing (first round at each concurrency)")
@@ -73,10 +73,10 @@ func main() {
 		o.large = 0
 	}
 	if o.shipPerRun <= 0 {
-		// Well above the rates seen on 2 cores (3,800 a second with the
-		// object cache); a run that used up its cards would show 400s in
-		// the errors column.
-		o.shipPerRun = 10_000 * int(o.duration.Round(time.Second).Seconds())
+		// Well above the rates seen on 2 cores (10,000 a second on a quiet
+		// machine); a run that used up its cards would show 400s in the
+		// errors column.
+		o.shipPerRun = 20_000 * int(o.duration.Round(time.Second).Seconds())
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()

@@ -47,13 +47,13 @@ func TestCacheFlag(t *testing.T) {
 		floor uint64
 		ok    bool
 	}{
-		{"default", nil, nil, 6, 18, true},
+		{"default", nil, nil, 5, 15, true},
 		{"flag", []string{"--cache-mb", "64"}, nil, 64, 192, true},
 		{"none", []string{"--cache-mb=0"}, nil, 0, 0, true},
 		{"environment", nil, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 8, 24, true},
 		{"flag wins", []string{"--cache-mb", "4"}, map[string]string{"LOCALISSUING_CACHE_MB": "8"}, 4, 12, true},
-		{"GOGC set", nil, map[string]string{"GOGC": "100"}, 6, 0, true},
-		{"PostgreSQL", []string{"--db", "postgres://localhost/test"}, nil, 6, 0, true},
+		{"GOGC set", nil, map[string]string{"GOGC": "100"}, 5, 0, true},
+		{"PostgreSQL", []string{"--db", "postgres://localhost/test"}, nil, 5, 0, true},
 		{"negative", []string{"--cache-mb", "-1"}, nil, 0, 0, false},
 		{"not a number", []string{"--cache-mb", "16MB"}, nil, 0, 0, false},
 	}

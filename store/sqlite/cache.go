@@ -34,12 +34,12 @@ import (
 // objects and kinds its open group has not written.
 
 // DefaultCacheBytes bounds what the cache holds unless told otherwise:
-// the documents' bytes plus a fixed overhead per entry. 6 MB keep some
-// 5,000 tokens. With the garbage collector's headroom a full cache costs
+// the documents' bytes plus a fixed overhead per entry. 5 MB keep some
+// 4,000 tokens. With the garbage collector's headroom a full cache costs
 // about twice its bound in resident memory: 16 MB took a loaded server
-// from 40 to 76 MB, 8 MB to 58–61 (docs/PERFORMANCE.md), over the 60 MB
-// the server is meant to stay within.
-const DefaultCacheBytes = 6 << 20
+// from 40 to 76 MB, 8 MB to 58–61, 6 MB to 57–61 (docs/PERFORMANCE.md),
+// at or over the 60 MB the server is meant to stay within.
+const DefaultCacheBytes = 5 << 20
 
 // entryOverhead estimates an entry's memory beyond its strings and data:
 // the map slot, the struct and the key.
