@@ -4,10 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/localissuing/localissuing/store"
+	"github.com/ncruces/go-sqlite3"
 )
 
 // TestBackgroundCheckpoint checks that, although commits never
@@ -16,6 +19,7 @@ import (
 func TestBackgroundCheckpoint(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "checkpoint.db")
 	s := openTest(t, path)
+	defer func() { _ = s.Close() }()
 	size := func(p string) int64 {
 		t.Helper()
 		fi, err := os.Stat(p)
@@ -43,5 +47,37 @@ func TestBackgroundCheckpoint(t *testing.T) {
 			t.Fatalf("database file %d bytes, WAL %d bytes: nothing was checkpointed", size(path), size(path+"-wal"))
 		}
 		time.Sleep(checkpointEvery / 5)
+	}
+}
+
+// TestCheckpointRestartsWAL checks that commits that follow one another
+// without a pause do not grow the WAL without end: past restartWALPages,
+// the checkpoints make a commit write it from its start again, which the
+// WAL's size after a commit shows by falling.
+func TestCheckpointRestartsWAL(t *testing.T) {
+	defer func(every time.Duration, pages int) { checkpointEvery, restartWALPages = every, pages }(checkpointEvery, restartWALPages)
+	checkpointEvery, restartWALPages = 20*time.Millisecond, 16
+	s := openTest(t, filepath.Join(t.TempDir(), "restart.db"))
+	defer func() { _ = s.Close() }()
+	var restarts, last atomic.Int64
+	s.w.db.WALHook(func(_ *sqlite3.Conn, _ string, pages int) error {
+		if int64(pages) < last.Load() {
+			restarts.Add(1)
+		}
+		last.Store(int64(pages))
+		return nil
+	})
+	pad := strings.Repeat("x", 3000)
+	start, commits := time.Now(), 0
+	for ; commits < 300 || time.Since(start) < time.Second; commits++ {
+		obj := card(fmt.Sprintf("ic_%05d", commits))
+		obj.Data = []byte(fmt.Sprintf(`{"id":%q,"pad":%q}`, obj.ID, pad))
+		if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), obj) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A round of checkpoints every 20 ms could restart it some 50 times.
+	if n := restarts.Load(); n < 3 {
+		t.Errorf("in %v of commits without a pause the WAL started over %d times, want 3 at least", time.Since(start).Round(time.Millisecond), n)
 	}
 }

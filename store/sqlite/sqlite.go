@@ -72,6 +72,8 @@ type Store struct {
 	reruns atomic.Int64 // Views run again for a stale cached read, for tests
 
 	stopCheckpoints func() error // of a file database, see checkpoint.go
+	walFull         atomic.Bool  // the background checkpoint asks for restartWAL
+	checkpointing   sync.Mutex   // held by the checkpoint that runs
 	unlock          func() error // of a file database, see lock_unix.go
 }
 
@@ -585,6 +587,9 @@ func (s *Store) commitGroup() {
 	s.pending.reset()
 	s.group = nil
 	close(g.done)
+	if s.walFull.Load() {
+		s.restartWAL()
+	}
 }
 
 // failGroup rolls back the open group and fails all its members with err.
