@@ -65,9 +65,9 @@ func (p *pendingRows) holds(id string) bool {
 
 // holdsListed tells whether an unwritten row could be in q's list: one
 // of its account and kind, and of its parent if it names one. An
-// authorization lists its card's earlier authorizations: were the rows
-// of every card written then, each member after the first would write
-// the one before it's.
+// authorization may list its card's earlier authorizations: were the
+// waiting rows of every card written then, each member of a group of
+// authorizations would write those of the member before it.
 func (p *pendingRows) holdsListed(q store.Query) bool {
 	for i := p.flushed; i < len(p.rows); i++ {
 		o := &p.rows[i]
