@@ -46,7 +46,8 @@ func (s *Store) startCheckpoints(ctx context.Context) (stop func() error, err er
 	if err != nil {
 		return nil, err
 	}
-	every, restartPages := checkpointEvery, restartWALPages // as at open, for tests that change them
+	// As at open, for tests that change them.
+	every, restartPages, leftPages := checkpointEvery, restartWALPages, restartLeftPages
 	quit, done := make(chan struct{}), make(chan struct{})
 	go func() {
 		defer close(done)
@@ -61,11 +62,15 @@ func (s *Store) startCheckpoints(ctx context.Context) (stop func() error, err er
 				pages, left := checkpoint(c)
 				// Before the writes wait for the rest, copy what came
 				// meanwhile, while they go on.
-				for i := 0; pages > restartPages && left > restartLeftPages && i < 4; i++ {
+				for i := 0; pages > restartPages && left > leftPages && i < 4; i++ {
 					pages, left = checkpoint(c)
 				}
-				if pages > restartPages {
-					s.walFull.Store(true)
+				if pages > restartPages && left <= leftPages && left <= pages/4 {
+					if s.restartSkip > 0 {
+						s.restartSkip--
+					} else {
+						s.walFull.Store(true)
+					}
 				}
 				s.checkpointing.Unlock()
 			}
@@ -79,8 +84,11 @@ func (s *Store) startCheckpoints(ctx context.Context) (stop func() error, err er
 }
 
 // restartLeftPages is how much of the WAL may be left to copy when the
-// writer is asked to restart it.
-const restartLeftPages = 256
+// writer is asked to restart it, for the writes to wait for: 16 MB, some
+// 50 ms of copying and syncing. Nor may a quarter of it be left: a read
+// that holds an old snapshot keeps the copy from going past it, and the
+// RESTART would wait for that read.
+var restartLeftPages = 4096
 
 // checkpoint runs a PASSIVE checkpoint on c and returns the WAL's size in
 // pages and how many of them are left to copy; 0 and 0 if it failed. An
@@ -107,6 +115,20 @@ func (s *Store) restartWAL() {
 	if s.w.db.BusyTimeout(restartWait) != nil {
 		return
 	}
-	_ = s.w.run("PRAGMA wal_checkpoint(RESTART)")
+	s.restartsTried++
+	busy := 1
+	_ = s.w.query(context.Background(), "PRAGMA wal_checkpoint(RESTART)", nil, func(st *sqlite3.Stmt) error {
+		busy = st.ColumnInt(0)
+		return errStop
+	})
 	_ = s.w.db.BusyTimeout(busyTimeout)
+	// Readers kept it from finishing, having made the writes wait
+	// restartWait: the next rounds do not ask, twice as many each time
+	// up to 16 (4 s).
+	if busy != 0 {
+		s.restartBackoff = min(max(1, 2*s.restartBackoff), 16)
+		s.restartSkip = s.restartBackoff
+	} else {
+		s.restartBackoff = 0
+	}
 }

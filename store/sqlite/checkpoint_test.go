@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -79,5 +80,59 @@ func TestCheckpointRestartsWAL(t *testing.T) {
 	// A round of checkpoints every 20 ms could restart it some 50 times.
 	if n := restarts.Load(); n < 3 {
 		t.Errorf("in %v of commits without a pause the WAL started over %d times, want 3 at least", time.Since(start).Round(time.Millisecond), n)
+	}
+}
+
+// TestCheckpointRestartWaitsForOldReads checks that while a read holds an
+// old snapshot, which keeps the checkpoints from copying the WAL to its
+// end, the writer is not asked round after round to restart the WAL: each
+// RESTART would make the writes wait restartWait for that read.
+// (TestCheckpointRestartsWAL checks that it is without such a read.)
+func TestCheckpointRestartWaitsForOldReads(t *testing.T) {
+	defer func(every time.Duration, pages int) { checkpointEvery, restartWALPages = every, pages }(checkpointEvery, restartWALPages)
+	defer func(n int) { restartLeftPages = n }(restartLeftPages)
+	checkpointEvery, restartWALPages, restartLeftPages = 20*time.Millisecond, 16, 64
+	s := openTest(t, filepath.Join(t.TempDir(), "reader.db"))
+	defer func() { _ = s.Close() }()
+	tried := func() int {
+		s.checkpointing.Lock()
+		defer s.checkpointing.Unlock()
+		return s.restartsTried
+	}
+	pad := strings.Repeat("x", 3000)
+	commits := 0
+	write := func(rounds int) {
+		t.Helper()
+		for end := time.Now().Add(time.Duration(rounds) * checkpointEvery); time.Now().Before(end); commits++ {
+			obj := card(fmt.Sprintf("ic_%05d", commits))
+			obj.Data = []byte(fmt.Sprintf(`{"id":%q,"pad":%q}`, obj.ID, pad))
+			if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), obj) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write(2)
+	reading, release, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		done <- s.View(context.Background(), func(r store.Reader) error {
+			// A read of SQLite pins the snapshot: inserted objects are
+			// not in the cache.
+			_, err := r.Get(context.Background(), "acct_1", "issuing.card", "ic_00000")
+			close(reading)
+			<-release
+			return err
+		})
+	}()
+	<-reading
+	// A round may have asked for one just before the read began, and a
+	// few more while what was left to copy was small. Asked every round,
+	// each RESTART waiting restartWait, there were 11 in 50 rounds.
+	write(50)
+	if n := tried(); n > 6 {
+		t.Errorf("%d RESTART checkpoints ran while a read held an old snapshot", n)
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Fatal(err)
 	}
 }

@@ -73,7 +73,10 @@ type Store struct {
 
 	stopCheckpoints func() error // of a file database, see checkpoint.go
 	walFull         atomic.Bool  // the background checkpoint asks for restartWAL
-	checkpointing   sync.Mutex   // held by the checkpoint that runs
+	checkpointing   sync.Mutex   // held by the checkpoint that runs, and guards:
+	restartSkip     int          // rounds that do not ask for restartWAL
+	restartBackoff  int          // restartSkip after the last busy RESTART
+	restartsTried   int          // RESTART checkpoints run, for tests
 	unlock          func() error // of a file database, see lock_unix.go
 }
 
