@@ -2,7 +2,6 @@ package cardholder
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -162,20 +161,7 @@ func apply(ch *Cardholder, p Params) error {
 }
 
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, ch *Cardholder, insert bool) error {
-	data, err := json.Marshal(ch)
-	if err != nil {
-		return fmt.Errorf("encode cardholder: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: ch.ID, Created: ch.Created, Data: data}
-	if insert {
-		err = tx.InsertNew(ctx, &obj) // a new id, drawn at random
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store cardholder %s: %w", ch.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: ch.ID, Created: ch.Created}, ch, insert)
 }
 
 // checkName enforces what Stripe prints on cards: at most 24 characters,

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/localissuing/localissuing/document"
 	"github.com/localissuing/localissuing/issuing"
 	"github.com/localissuing/localissuing/store"
 )
@@ -130,19 +131,8 @@ func loadForUpdate(ctx context.Context, tx store.Tx, acct issuing.Account, id st
 	return Decode(obj)
 }
 
+var kind = document.Kind{Name: Kind, Noun: Noun}
+
 func save(ctx context.Context, tx store.Tx, acct issuing.Account, s *Settlement, insert bool) error {
-	data, err := json.Marshal(s)
-	if err != nil {
-		return fmt.Errorf("encode settlement: %w", err)
-	}
-	obj := store.Object{Account: acct.ID, Kind: Kind, ID: s.ID, Created: s.Created, Data: data}
-	if insert {
-		err = tx.InsertNew(ctx, &obj) // a new id, drawn at random
-	} else {
-		err = tx.Replace(ctx, obj)
-	}
-	if err != nil {
-		return fmt.Errorf("store settlement %s: %w", s.ID, err)
-	}
-	return nil
+	return document.Save(ctx, tx, acct, kind, document.Meta{ID: s.ID, Created: s.Created}, s, insert)
 }

@@ -14,6 +14,14 @@ import (
 	"github.com/ncruces/go-sqlite3"
 )
 
+// paddedCard is card number i, of about 3 KB: each insert of one takes a
+// page of its own.
+func paddedCard(i int) *store.Object {
+	obj := card(fmt.Sprintf("ic_%05d", i))
+	obj.Data = fmt.Appendf(nil, `{"id":%q,"pad":%q}`, obj.ID, strings.Repeat("x", 3000))
+	return obj
+}
+
 // TestBackgroundCheckpoint checks that, although commits never
 // checkpoint, what they write reaches the database file while the store
 // is open: the WAL does not grow without end.
@@ -31,13 +39,8 @@ func TestBackgroundCheckpoint(t *testing.T) {
 	}
 	before := size(path)
 	// Well past the 1,000 pages at which a commit would have checkpointed.
-	big := make([]byte, 3000)
-	for i := range big {
-		big[i] = 'x'
-	}
 	for i := range 2000 {
-		obj := card(fmt.Sprintf("ic_%04d", i))
-		obj.Data = []byte(fmt.Sprintf(`{"id":"ic_%04d","pad":"%s"}`, i, big))
+		obj := paddedCard(i)
 		if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), obj) }); err != nil {
 			t.Fatal(err)
 		}
@@ -68,11 +71,9 @@ func TestCheckpointRestartsWAL(t *testing.T) {
 		last.Store(int64(pages))
 		return nil
 	})
-	pad := strings.Repeat("x", 3000)
 	start, commits := time.Now(), 0
 	for ; commits < 300 || time.Since(start) < time.Second; commits++ {
-		obj := card(fmt.Sprintf("ic_%05d", commits))
-		obj.Data = []byte(fmt.Sprintf(`{"id":%q,"pad":%q}`, obj.ID, pad))
+		obj := paddedCard(commits)
 		if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), obj) }); err != nil {
 			t.Fatal(err)
 		}
@@ -99,13 +100,11 @@ func TestCheckpointRestartWaitsForOldReads(t *testing.T) {
 		defer s.checkpointing.Unlock()
 		return s.restartsTried
 	}
-	pad := strings.Repeat("x", 3000)
 	commits := 0
 	write := func(rounds int) {
 		t.Helper()
 		for end := time.Now().Add(time.Duration(rounds) * checkpointEvery); time.Now().Before(end); commits++ {
-			obj := card(fmt.Sprintf("ic_%05d", commits))
-			obj.Data = []byte(fmt.Sprintf(`{"id":%q,"pad":%q}`, obj.ID, pad))
+			obj := paddedCard(commits)
 			if err := s.Update(t.Context(), func(tx store.Tx) error { return tx.Insert(t.Context(), obj) }); err != nil {
 				t.Fatal(err)
 			}

@@ -40,8 +40,7 @@ func (p *pendingRows) beginMember() { p.memberRows, p.memberFlushed = len(p.rows
 // the earlier rows it wrote: its savepoint's rollback undid them.
 func (p *pendingRows) undoMember() {
 	clear(p.rows[p.memberRows:])
-	p.rows = p.rows[:p.memberRows]
-	p.flushed = min(p.flushed, p.memberFlushed)
+	p.rows, p.flushed = p.rows[:p.memberRows], p.memberFlushed
 }
 
 // reset empties the rows for the next group.
