@@ -194,8 +194,9 @@ func CreatedRange(v any) (store.Range, error) {
 }
 
 // appendIndent appends p to b as marshal encodes it when every item is
-// stored JSON (json.RawMessage or document.Stored) and the URL needs no
-// escaping; otherwise it reports false and p is encoded as any value is.
+// stored JSON (json.RawMessage, document.Stored or document.StoredCut) and
+// the URL needs no escaping; otherwise it reports false and p is encoded
+// as any value is.
 func (p listPage) appendIndent(b []byte) ([]byte, bool) {
 	if !plainString(p.URL) {
 		return nil, false
@@ -207,6 +208,8 @@ func (p listPage) appendIndent(b []byte) ([]byte, bool) {
 			n += len(v)*3/2 + 16
 		case document.Stored:
 			n += len(v)*3/2 + 16
+		case document.StoredCut:
+			n += len(v.Text)*3/2 + 16
 		default:
 			return nil, false
 		}
@@ -223,6 +226,8 @@ func (p listPage) appendIndent(b []byte) ([]byte, bool) {
 			b = document.AppendIndent(b, v, 2, false)
 		case document.Stored:
 			b = document.AppendIndent(b, v, 2, true)
+		case document.StoredCut:
+			b = v.AppendIndent(b, 2)
 		}
 	}
 	if len(p.Data) > 0 {

@@ -350,6 +350,9 @@ func appendMarshal(dst []byte, v any) ([]byte, error) {
 	case document.Stored:
 		dst = slices.Grow(dst, len(v)*3/2+16)
 		return append(document.AppendIndent(dst, v, 0, true), '\n'), nil
+	case document.StoredCut:
+		dst = slices.Grow(dst, len(v.Text)*3/2+16)
+		return append(v.AppendIndent(dst, 0), '\n'), nil
 	case listPage:
 		if b, ok := v.appendIndent(dst); ok {
 			return b, nil

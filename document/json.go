@@ -227,6 +227,30 @@ func UnescapeHTML(dst, src []byte) []byte {
 	return dst
 }
 
+// StoredCut is a stored object's text with a run of its members left out:
+// Text less Text[From:To], sent as Stored sends a document. A view that
+// shows only some of a stored object's members is thus sent without a
+// copy of them. Text[From:To] lies outside every string, and what is left
+// is JSON: typically the comma before the first member left out, up to the
+// closing brace.
+type StoredCut struct {
+	Text     []byte
+	From, To int
+}
+
+// MarshalJSON returns the text left, with the HTML escapes undone as
+// Stored's are.
+func (c StoredCut) MarshalJSON() ([]byte, error) {
+	return UnescapeHTML(UnescapeHTML(nil, c.Text[:c.From]), c.Text[c.To:]), nil
+}
+
+// AppendIndent is the package's AppendIndent for the text c leaves, which
+// it does not copy first.
+func (c StoredCut) AppendIndent(dst []byte, depth int) []byte {
+	in := indenter{depth: depth, unescapeHTML: true}
+	return in.append(in.append(dst, c.Text[:c.From]), c.Text[c.To:])
+}
+
 // AppendIndent appends src, JSON text, to dst indented as the API sends
 // it: exactly what encoding/json's Encoder writes with SetIndent("", "  ")
 // and SetEscapeHTML(false) for the same json.RawMessage (or, with
@@ -237,7 +261,22 @@ func UnescapeHTML(dst, src []byte) []byte {
 // escapes when unescapeHTML is set. Only whitespace outside strings is
 // dropped and added: src must be valid JSON as encoding/json writes it.
 func AppendIndent(dst, src []byte, depth int, unescapeHTML bool) []byte {
-	needIndent := false // after { or [: indent unless it closes at once
+	in := indenter{depth: depth, unescapeHTML: unescapeHTML}
+	return in.append(dst, src)
+}
+
+// indenter is AppendIndent's state between the pieces of one value's
+// text, for StoredCut.
+type indenter struct {
+	depth        int
+	needIndent   bool // after { or [: indent unless it closes at once
+	unescapeHTML bool
+}
+
+// append indents src, the next piece of the value's text, which must not
+// end inside a string.
+func (in *indenter) append(dst, src []byte) []byte {
+	depth, needIndent, unescapeHTML := in.depth, in.needIndent, in.unescapeHTML
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		switch c {
@@ -292,6 +331,7 @@ func AppendIndent(dst, src []byte, depth int, unescapeHTML bool) []byte {
 			dst = append(dst, c)
 		}
 	}
+	in.depth, in.needIndent = depth, needIndent
 	return dst
 }
 

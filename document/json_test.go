@@ -128,3 +128,52 @@ func TestMembersBefore(t *testing.T) {
 		t.Error("MembersBefore went on after fn stopped")
 	}
 }
+
+// TestStoredCut checks that an object with a run of members left out is
+// sent as the object written without them would be.
+func TestStoredCut(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		obj := map[string]any{}
+		for k := range 1 + r.IntN(6) {
+			obj[string(rune('a'+k))+"<k>"] = randomValue(r, 1)
+		}
+		text, err := json.Marshal(obj)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var starts []int // where each member after the first begins: its comma
+		EachMember(text, func(m Member) bool {
+			if m.Start > 1 {
+				comma := m.Start - 1
+				for text[comma] != ',' {
+					comma--
+				}
+				starts = append(starts, comma)
+			}
+			return true
+		})
+		starts = append(starts, len(text)-1) // the closing brace
+		// Leave out the members from the k-th comma up to the m-th.
+		k := r.IntN(len(starts))
+		m := k + r.IntN(len(starts)-k)
+		c := StoredCut{Text: text, From: starts[k], To: starts[m]}
+		whole := append(append([]byte{}, text[:c.From]...), text[c.To:]...)
+		var left any // as read back, numbers kept as written
+		dec := json.NewDecoder(bytes.NewReader(whole))
+		dec.UseNumber()
+		if err := dec.Decode(&left); err != nil {
+			t.Fatalf("value %d: cut %s from %d to %d leaves %s: %v", i, text, c.From, c.To, whole, err)
+		}
+		want := apiIndent(t, left)
+		if got := c.AppendIndent(nil, 1); !bytes.Equal(got, AppendIndent(nil, whole, 1, true)) {
+			t.Fatalf("value %d: cut %s\ngot  %s\nwant %s", i, whole, got, AppendIndent(nil, whole, 1, true))
+		}
+		if got := c.AppendIndent(nil, 0); !bytes.Equal(got, want) {
+			t.Fatalf("value %d: cut %s\ngot  %s\nwant %s", i, whole, got, want)
+		}
+		if got := apiIndent(t, c); !bytes.Equal(got, want) {
+			t.Fatalf("value %d, through encoding/json: got %s\nwant %s", i, got, want)
+		}
+	}
+}

@@ -1,8 +1,11 @@
 package token
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
+	"slices"
 	"testing"
 	"time"
 
@@ -20,7 +23,8 @@ import (
 // them, made by the package's own calls: decoded tokens (a *Token with and
 // without network data, for each network, with HTML characters in the
 // device), and tokens cut from their stored text (a document.Stored,
-// which events carry as a json.RawMessage).
+// which events carry as a json.RawMessage, or a document.StoredCut, here
+// as the document.Stored of the text it leaves).
 func renderedTokens(t *testing.T) (tokens, stored []any) {
 	t.Helper()
 	ctx := context.Background()
@@ -68,7 +72,21 @@ func renderedTokens(t *testing.T) (tokens, stored []any) {
 			if err != nil {
 				return err
 			}
-			stored = append(stored, v)
+			cut, ok := v.(document.StoredCut)
+			if !ok {
+				return fmt.Errorf("Get = %T, want a document.StoredCut", v)
+			}
+			// Sent as the text it leaves is, by encoding/json and by
+			// package document.
+			whole := document.Stored(slices.Concat(cut.Text[:cut.From], cut.Text[cut.To:]))
+			for _, marshal := range []func(any) ([]byte, error){json.Marshal, document.Marshal} {
+				got, err := marshal(cut)
+				want, _ := marshal(whole)
+				if err != nil || !bytes.Equal(got, want) {
+					return fmt.Errorf("StoredCut marshals as %s, %v; want %s", got, err, want)
+				}
+			}
+			stored = append(stored, whole)
 		}
 		return nil
 	})

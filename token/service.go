@@ -71,7 +71,7 @@ func Create(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Tim
 // Update applies a client's status change and records issuing_token.updated
 // when the status changed.
 // withNetworkData asks for the network data in the returned token.
-// Like Get, it returns a document.Stored or a *Token.
+// It returns a document.Stored or a *Token.
 func Update(ctx context.Context, tx store.Tx, acct issuing.Account, now time.Time, id, status string, withNetworkData bool) (any, error) {
 	obj, err := tx.GetForUpdate(ctx, acct.ID, Kind, id)
 	if errors.Is(err, store.ErrNotFound) {
@@ -133,7 +133,7 @@ func setStatus(ctx context.Context, tx store.Tx, acct issuing.Account, now time.
 
 // Get reads a token; network data is included when asked for and the token
 // is less than a day old. Without it the token is cut from its stored text
-// (see listView), as a document.Stored; with it, a *Token.
+// (see listCut), as a document.StoredCut; with it, a *Token.
 func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Time, id string, withNetworkData bool) (any, error) {
 	obj, err := document.Load(ctx, rd, acct, kind, id, "token")
 	if err != nil {
@@ -150,11 +150,11 @@ func Get(ctx context.Context, rd store.Reader, acct issuing.Account, now time.Ti
 }
 
 // Render turns a stored token into what lists and expansions show: never
-// with network data. It is the stored text less network_data when the
-// document has the layout this version writes (see listView), and a *Token
-// decoded from it otherwise.
+// with network data. It is the stored text less network_data, as a
+// document.StoredCut, when the document has the layout this version writes
+// (see listCut), and a *Token decoded from it otherwise.
 func Render(obj store.Object) (any, error) {
-	if v, ok := listView(obj.Data); ok {
+	if v, ok := listCut(obj.Data); ok {
 		return v, nil
 	}
 	r, err := decode(obj)

@@ -43,7 +43,7 @@ var storedKeys = func() []storedKey {
 	return keys
 }()
 
-// listView returns a stored token as lists show it, without network data,
+// listCut returns a stored token as lists show it, without network data,
 // cut from the stored text: the record's members before network_data are
 // exactly what encoding a view of it writes. Decoding the record and
 // encoding the view cost three quarters of a list's CPU time.
@@ -52,25 +52,35 @@ var storedKeys = func() []storedKey {
 // storedKeys lists, in that order (a document this version did not
 // write), which must then be decoded. What follows network_data is not
 // read: the record has nothing there, and decoding would drop it too.
-func listView(data []byte) (document.Stored, bool) {
+func listCut(data []byte) (document.StoredCut, bool) {
 	cut, ok := cutCompact(data)
 	if !ok {
 		cut, ok = cutMembers(data)
 	}
 	if !ok {
+		return document.StoredCut{}, false
+	}
+	// Leave out from the comma before network_data to the closing brace.
+	from := cut - 1
+	for from > 0 && data[from] != ',' {
+		from--
+	}
+	to := bytes.LastIndexByte(data, '}')
+	if from <= 0 || to < cut {
+		return document.StoredCut{}, false
+	}
+	return document.StoredCut{Text: data, From: from, To: to}, true
+}
+
+// listView is listCut's text as one piece, for the event's diff.
+func listView(data []byte) (document.Stored, bool) {
+	c, ok := listCut(data)
+	if !ok {
 		return nil, false
 	}
-	// Drop the comma before network_data and close the object there.
-	end := cut - 1
-	for end > 0 && data[end] != ',' {
-		end--
-	}
-	if end <= 0 {
-		return nil, false
-	}
-	out := make([]byte, end+1)
-	copy(out, data[:end])
-	out[end] = '}'
+	out := make([]byte, c.From+1)
+	copy(out, data[:c.From])
+	out[c.From] = '}'
 	return out, true
 }
 
