@@ -247,8 +247,9 @@ func (c StoredCut) MarshalJSON() ([]byte, error) {
 // AppendIndent is the package's AppendIndent for the text c leaves, which
 // it does not copy first.
 func (c StoredCut) AppendIndent(dst []byte, depth int) []byte {
-	in := indenter{depth: depth, unescapeHTML: true}
-	return in.append(in.append(dst, c.Text[:c.From]), c.Text[c.To:])
+	dst, depth, needIndent := appendIndentPiece(dst, c.Text[:c.From], depth, false, true)
+	dst, _, _ = appendIndentPiece(dst, c.Text[c.To:], depth, needIndent, true)
+	return dst
 }
 
 // AppendIndent appends src, JSON text, to dst indented as the API sends
@@ -261,22 +262,17 @@ func (c StoredCut) AppendIndent(dst []byte, depth int) []byte {
 // escapes when unescapeHTML is set. Only whitespace outside strings is
 // dropped and added: src must be valid JSON as encoding/json writes it.
 func AppendIndent(dst, src []byte, depth int, unescapeHTML bool) []byte {
-	in := indenter{depth: depth, unescapeHTML: unescapeHTML}
-	return in.append(dst, src)
+	dst, _, _ = appendIndentPiece(dst, src, depth, false, unescapeHTML)
+	return dst
 }
 
-// indenter is AppendIndent's state between the pieces of one value's
-// text, for StoredCut.
-type indenter struct {
-	depth        int
-	needIndent   bool // after { or [: indent unless it closes at once
-	unescapeHTML bool
-}
-
-// append indents src, the next piece of the value's text, which must not
-// end inside a string.
-func (in *indenter) append(dst, src []byte) []byte {
-	depth, needIndent, unescapeHTML := in.depth, in.needIndent, in.unescapeHTML
+// appendIndentPiece is AppendIndent for one piece of a value's text, which
+// must not end inside a string, with the state between pieces passed in
+// and returned (for StoredCut): the depth, and needIndent, set after { or
+// [ until what follows tells whether it closes at once. A function rather
+// than a method on a struct of that state, which made AppendIndent 7%
+// slower.
+func appendIndentPiece(dst, src []byte, depth int, needIndent, unescapeHTML bool) ([]byte, int, bool) {
 	for i := 0; i < len(src); i++ {
 		c := src[i]
 		switch c {
@@ -296,7 +292,7 @@ func (in *indenter) append(dst, src []byte) []byte {
 			for {
 				j = stringSpecial(src, j)
 				if j >= len(src) {
-					return append(dst, src[i:]...) // unterminated
+					return append(dst, src[i:]...), depth, needIndent // unterminated
 				}
 				if src[j] == '"' {
 					break
@@ -331,8 +327,7 @@ func (in *indenter) append(dst, src []byte) []byte {
 			dst = append(dst, c)
 		}
 	}
-	in.depth, in.needIndent = depth, needIndent
-	return dst
+	return dst, depth, needIndent
 }
 
 // htmlEscape tells whether esc (starting at a backslash) is one of the

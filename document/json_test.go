@@ -142,18 +142,25 @@ func TestStoredCut(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		if i%2 == 1 { // whitespace between tokens, and after the object
+			var spaced bytes.Buffer
+			json.Indent(&spaced, text, "", " \t")
+			text = append(spaced.Bytes(), "\n "...)
+		}
 		var starts []int // where each member after the first begins: its comma
+		first := true
 		EachMember(text, func(m Member) bool {
-			if m.Start > 1 {
+			if !first {
 				comma := m.Start - 1
 				for text[comma] != ',' {
 					comma--
 				}
 				starts = append(starts, comma)
 			}
+			first = false
 			return true
 		})
-		starts = append(starts, len(text)-1) // the closing brace
+		starts = append(starts, bytes.LastIndexByte(text, '}')) // the closing brace
 		// Leave out the members from the k-th comma up to the m-th.
 		k := r.IntN(len(starts))
 		m := k + r.IntN(len(starts)-k)
@@ -176,4 +183,47 @@ func TestStoredCut(t *testing.T) {
 			t.Fatalf("value %d, through encoding/json: got %s\nwant %s", i, got, want)
 		}
 	}
+}
+
+// BenchmarkAppendIndent measures indenting a stored document of 2 KB as
+// answers send it, whole and as a StoredCut of the same text.
+func BenchmarkAppendIndent(b *testing.B) {
+	r := rand.New(rand.NewPCG(5, 6))
+	obj := map[string]any{}
+	for len(mustMarshal(b, obj)) < 2048 {
+		obj[string(rune('a'+len(obj)%26))+strings.Repeat("k", len(obj)/26)] = randomValue(r, 1)
+	}
+	text := mustMarshal(b, obj)
+	b.Run("whole", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		var dst []byte
+		for b.Loop() {
+			dst = AppendIndent(dst[:0], text, 0, true)
+		}
+	})
+	b.Run("cut", func(b *testing.B) {
+		b.SetBytes(int64(len(text)))
+		mid := 0 // a member's comma near the middle: nothing left out
+		EachMember(text, func(m Member) bool {
+			mid = m.Start - 1
+			return m.Start < len(text)/2
+		})
+		c := StoredCut{Text: text, From: mid, To: mid}
+		if !bytes.Equal(c.AppendIndent(nil, 0), AppendIndent(nil, text, 0, true)) {
+			b.Fatal("a cut of nothing indents differently")
+		}
+		var dst []byte
+		for b.Loop() {
+			dst = c.AppendIndent(dst[:0], 0)
+		}
+	})
+}
+
+func mustMarshal(b *testing.B, v any) []byte {
+	b.Helper()
+	data, err := json.Marshal(v)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return data
 }

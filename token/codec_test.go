@@ -77,9 +77,10 @@ func renderedTokens(t *testing.T) (tokens, stored []any) {
 				return fmt.Errorf("Get = %T, want a document.StoredCut", v)
 			}
 			// Sent as the text it leaves is, by encoding/json and by
-			// package document.
+			// package document, with HTML escaped and not.
 			whole := document.Stored(slices.Concat(cut.Text[:cut.From], cut.Text[cut.To:]))
-			for _, marshal := range []func(any) ([]byte, error){json.Marshal, document.Marshal} {
+			noEscape := func(v any) ([]byte, error) { return document.AppendNoEscape(nil, v) }
+			for _, marshal := range []func(any) ([]byte, error){json.Marshal, document.Marshal, noEscape} {
 				got, err := marshal(cut)
 				want, _ := marshal(whole)
 				if err != nil || !bytes.Equal(got, want) {

@@ -50,8 +50,9 @@ var storedKeys = func() []storedKey {
 //
 // It reports false when the members before network_data are not those
 // storedKeys lists, in that order (a document this version did not
-// write), which must then be decoded. What follows network_data is not
-// read: the record has nothing there, and decoding would drop it too.
+// write), which must then be decoded. What follows network_data, up to
+// the closing brace, is left out unread: the record has nothing there, and
+// decoding would drop it too.
 func listCut(data []byte) (document.StoredCut, bool) {
 	cut, ok := cutCompact(data)
 	if !ok {
@@ -65,11 +66,13 @@ func listCut(data []byte) (document.StoredCut, bool) {
 	for from > 0 && data[from] != ',' {
 		from--
 	}
-	to := bytes.LastIndexByte(data, '}')
-	if from <= 0 || to < cut {
+	// What is left ends with the closing brace, the text's last byte but
+	// whitespace.
+	end := len(bytes.TrimRight(data, " \t\r\n"))
+	if from <= 0 || end <= cut || data[end-1] != '}' {
 		return document.StoredCut{}, false
 	}
-	return document.StoredCut{Text: data, From: from, To: to}, true
+	return document.StoredCut{Text: data[:end], From: from, To: end - 1}, true
 }
 
 // listView is listCut's text as one piece, for the event's diff.

@@ -153,11 +153,8 @@ func TestUpdateStoredMatchesDecoded(t *testing.T) {
 		enc := json.NewEncoder(&b)
 		enc.SetEscapeHTML(false)
 		enc.SetIndent("", "  ")
-		switch s := v.(type) {
-		case document.Stored:
+		if s, ok := v.(document.Stored); ok {
 			return string(document.AppendIndent(nil, s, 0, true)) + "\n"
-		case document.StoredCut:
-			return string(s.AppendIndent(nil, 0)) + "\n"
 		}
 		enc.Encode(v)
 		return b.String()
@@ -299,5 +296,38 @@ func TestCutCompactMatchesMembers(t *testing.T) {
 			}
 		}
 		check(data)
+	}
+}
+
+// TestListCutEnds checks what listCut leaves out after network_data: up to
+// the closing brace, and nothing of a text that does not end with it.
+func TestListCutEnds(t *testing.T) {
+	head := `{"id":"intok_1","object":"issuing.token","card":"ic_1","created":1,"device_fingerprint":null,"last4":"4242","livemode":false,"network":"visa","network_updated_at":1,"status":"active","wallet_provider":"apple_pay"`
+	want := head + "}"
+	for _, tc := range []struct {
+		tail string
+		ok   bool
+	}{
+		{`,"network_data":null}`, true},
+		{`,"network_data":{"type":"visa"}}` + " \n\t", true},
+		{`,"network_data":null,"later":{"x":"}"}}`, true},
+		{`,"network_data":null}xyz`, false},
+		{`,"network_data":null`, false},
+		{`,"network_data":{"type":"}"`, false},
+	} {
+		c, ok := listCut([]byte(head + tc.tail))
+		if ok != tc.ok {
+			t.Errorf("listCut(…%s) ok = %v, want %v", tc.tail, ok, tc.ok)
+			continue
+		}
+		if !ok {
+			continue
+		}
+		if got := c.AppendIndent(nil, 0); !bytes.Equal(got, document.AppendIndent(nil, []byte(want), 0, true)) {
+			t.Errorf("listCut(…%s) sends\n%s", tc.tail, got)
+		}
+		if got, err := json.Marshal(c); err != nil || string(got) != want {
+			t.Errorf("listCut(…%s) marshals as %s, %v", tc.tail, got, err)
+		}
 	}
 }
